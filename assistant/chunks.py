@@ -1,0 +1,100 @@
+"""Retrieval chunks: narrative paragraphs grouped within one section, never across sections.
+
+Tables stay in the structured store; each table gets a one-line caption chunk so that a
+question about it finds where it is. Every chunk carries its document's metadata.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from ingest.model import Loc, Report
+
+MAX_CHARS = 900  # a chunk grows paragraph by paragraph up to about this size
+
+
+class Chunk(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str  # '<document_id>:<ordinal>'
+    document_id: str
+    ordinal: int
+    text: str
+    ente: str
+    year: int
+    kind: str
+    section_number: str | None
+    section_title: str
+    section_path: tuple[str, ...]
+    line: int | None = None
+    page: int | None = None
+    source_file: str
+    sha256: str
+    is_table_caption: bool = False
+
+    def metadata(self) -> dict[str, str | int | bool]:
+        """Flat metadata for Chroma (no None values)."""
+        meta: dict[str, str | int | bool] = {
+            "document_id": self.document_id,
+            "ordinal": self.ordinal,
+            "ente": self.ente,
+            "year": self.year,
+            "kind": self.kind,
+            "section_number": self.section_number or "",
+            "section_title": self.section_title,
+            "section_path": " > ".join(self.section_path),
+            "source_file": self.source_file,
+            "sha256": self.sha256,
+            "is_table_caption": self.is_table_caption,
+        }
+        if self.line is not None:
+            meta["line"] = self.line
+        if self.page is not None:
+            meta["page"] = self.page
+        return meta
+
+    @property
+    def loc(self) -> Loc:
+        return Loc(line=self.line, page=self.page)
+
+
+def chunk_report(report: Report, document_id: str, max_chars: int = MAX_CHARS) -> list[Chunk]:
+    chunks: list[Chunk] = []
+
+    def add(text: str, number: str | None, title: str, path: tuple[str, ...], loc: Loc, caption: bool = False) -> None:
+        chunks.append(
+            Chunk(
+                id=f"{document_id}:{len(chunks)}",
+                document_id=document_id,
+                ordinal=len(chunks),
+                text=text,
+                ente=report.ente,
+                year=report.year,
+                kind=report.kind,
+                section_number=number,
+                section_title=title,
+                section_path=path,
+                line=loc.line,
+                page=loc.page,
+                source_file=report.source_file,
+                sha256=report.sha256,
+                is_table_caption=caption,
+            )
+        )
+
+    for section in report.sections:
+        buffer: list[str] = []
+        start: Loc | None = None
+        for paragraph in section.paragraphs:
+            if buffer and sum(len(t) for t in buffer) + len(paragraph.text) > max_chars:
+                add("\n".join(buffer), section.number, section.title, section.path, start or section.source)
+                buffer, start = [], None
+            if start is None:
+                start = paragraph.source
+            buffer.append(paragraph.text)
+        if buffer:
+            add("\n".join(buffer), section.number, section.title, section.path, start or section.source)
+    for table in report.tables:
+        path = table.section_path or ((f"Sezione {table.section_number}",) if table.section_number else ("Tabelle",))
+        add(table.caption, table.section_number, path[-1], path, table.source, caption=True)
+    return chunks

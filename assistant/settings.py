@@ -1,0 +1,63 @@
+"""One settings class for the whole app (pydantic-settings, prefix RELAZIONE_)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ingest.scoring import Policy
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RELAZIONE_", env_file=None, extra="ignore")
+
+    data_dir: Path = Field(default=REPO_ROOT / "data", description="SQLite store and embedded Chroma live here")
+    database_url: str | None = Field(default=None, description="any SQLAlchemy URL; default sqlite under data_dir")
+    chroma_url: str | None = Field(default=None, description="http://host:port of a `chroma run` server")
+    chroma_collection: str = "relazione_narrative"
+    embedding_model: str | None = Field(default=None, description="path of a local sentence-transformers model")
+    corpus_dir: Path = REPO_ROOT / "corpus"
+
+    llm: str | None = Field(default=None, description="'ollama:qwen2.5:7b', 'openai:<model>'; none = deterministic")
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_timeout_s: float = 60.0
+
+    scoring_method: Literal["proportional", "binary"] = "proportional"
+    strategic_basis: Literal["indicators", "operational"] = "indicators"
+    band_achieved_from: Decimal = Decimal(90)
+    band_partial_from: Decimal = Decimal(70)
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'relazione.db').as_posix()}"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+    def policy(self) -> Policy:
+        return Policy(
+            method=self.scoring_method,
+            strategic_basis=self.strategic_basis,
+            achieved_from=self.band_achieved_from,
+            partial_from=self.band_partial_from,
+        )
+
+    def llm_label(self) -> str:
+        """What the UI may show: the model name, never a key."""
+        return self.llm or "nessuno (risposte deterministiche)"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,281 @@
+"""The application service: ingest files into the store and index, and build year views.
+
+A `YearView` is what every answer, draft and page rests on: for one Ente and one year, the
+report whose numbers are scored (a Relazione, or a Piano's targets plus a file of actual
+values), its scorecard, and the findings an OIV would check (including Piano vs
+Relazione differences when both are in the store).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Callable, Iterable
+
+from pydantic import BaseModel, ConfigDict
+
+from ingest.checks import check_report
+from ingest.compare import compare_plan_report
+from ingest.errors import IngestError, NotAPerformanceDocument
+from ingest.model import Finding, Report
+from ingest.pipeline import FORMATS, read_report, source_format
+from ingest.records import (
+    FindingRecord,
+    IndicatorRecord,
+    ObjectiveRecord,
+    finding_record,
+    indicator_record,
+    objective_record,
+)
+from ingest.scoring import Scorecard, score_report
+from ingest.yearview import year_report
+
+from .chunks import chunk_report
+from .settings import Settings, get_settings
+from .store import DocumentInfo, IndexWriter, SaveResult, Store
+
+ProgressFn = Callable[[str, int, int], None]
+
+
+class WorkspaceError(Exception):
+    """A request the store cannot answer (no documents, unknown year...), in one Italian sentence."""
+
+
+class YearView(BaseModel):
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    ente: str
+    year: int
+    basis: str  # 'relazione' or 'piano+consuntivi'
+    report: Report
+    scorecard: Scorecard
+    findings: tuple[Finding, ...]
+    plan: Report | None = None
+    relazione: Report | None = None
+
+    def indicator_records(self, below_target: bool = False) -> list[IndicatorRecord]:
+        out = []
+        for ind in self.report.indicators():
+            score = self.scorecard.indicators[ind.key]
+            if below_target and score.met is not False:
+                continue
+            out.append(indicator_record(self.report, ind, score.pct, score.band))
+        return out
+
+    def objective_tree(self) -> ObjectiveRecord:
+        return objective_record(self.scorecard.root)
+
+    def finding_records(self) -> list[FindingRecord]:
+        return [finding_record(f, self.relazione or self.report, self.plan) for f in self.findings]
+
+
+class Extraction(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    document: dict[str, str | int | bool | list[int]]
+    indicators: list[IndicatorRecord]
+    objectives: ObjectiveRecord
+    findings: list[FindingRecord]
+
+
+class IngestOutcome(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    document: DocumentInfo
+    replaced: tuple[DocumentInfo, ...]
+    chunks: int
+    problems: int
+
+
+def ingest_order(paths: Iterable[Path]) -> list[Path]:
+    """Relazioni and Piani before files of actual values (which are matched to a Piano)."""
+    def rank(p: Path) -> tuple[int, str]:
+        suffix = p.suffix.lower()
+        return (1 if suffix in (".csv", ".xlsx") else 0, p.name)
+
+    return sorted(paths, key=rank)
+
+
+def expand(paths: Iterable[Path]) -> list[Path]:
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out += [
+                c for c in sorted(p.iterdir())
+                if c.is_file() and c.suffix.lower() in FORMATS and not c.name.upper().startswith("README")
+            ]
+        else:
+            out.append(p)
+    return ingest_order(out)
+
+
+class Workspace:
+    def __init__(self, settings: Settings | None = None, index: IndexWriter | None | str = "auto"):
+        self.settings = settings or get_settings()
+        self._index_arg = index
+
+    @cached_property
+    def store(self) -> Store:
+        return Store(self.settings.sqlalchemy_url)
+
+    @cached_property
+    def index(self) -> IndexWriter | None:
+        if self._index_arg != "auto":
+            return self._index_arg  # type: ignore[return-value]
+        from .index import open_index  # heavy (chromadb, sentence-transformers): only when needed
+
+        return open_index(self.settings)
+
+    @property
+    def policy(self):
+        return self.settings.policy()
+
+    # -- ingestion ------------------------------------------------------------------------
+
+    def _plan_for_actuals(self, data: bytes, name: str) -> Report | None:
+        """The Piano in the store that the file of actual values belongs to."""
+        plans = [r for _, r in sorted(self.store.reports(kind="piano"), key=lambda p: p[0].ingested_at, reverse=True)]
+        for plan in plans:
+            try:
+                read_report(data, name, plan=plan)
+            except NotAPerformanceDocument:
+                continue
+            return plan
+        return plans[0] if plans else None
+
+    def parse(self, path: Path, progress: ProgressFn | None = None, plan: Report | None = None) -> Report:
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise IngestError("file non trovato", path=str(path)) from None
+        except IsADirectoryError:
+            raise IngestError("è una cartella, non un file", path=str(path)) from None
+        except PermissionError:
+            raise IngestError("permesso negato in lettura", path=str(path)) from None
+        if plan is None and source_format(path.name) in ("csv", "xlsx"):
+            plan = self._plan_for_actuals(data, path.name)
+        return read_report(data, path.name, plan=plan, progress=progress)
+
+    def ingest(self, path: Path, progress: ProgressFn | None = None) -> IngestOutcome:
+        report = self.parse(path, progress)
+        index = self.index
+        if index is not None:
+            self.store.reconcile(index)
+        result: SaveResult = self.store.save(
+            report, lambda doc_id: chunk_report(report, doc_id), index, progress=progress
+        )
+        return IngestOutcome(
+            path=str(path), document=result.document, replaced=result.replaced, chunks=result.chunks,
+            problems=len(report.problems),
+        )
+
+    def remove(self, ref: str) -> DocumentInfo:
+        doc = self.store.find(ref)
+        if doc is None:
+            raise WorkspaceError(f"nessun documento corrisponde a {ref!r} (usa sha256, nome file o id)")
+        return self.store.remove(doc.id, self.index)
+
+    def documents(self) -> list[DocumentInfo]:
+        return self.store.documents()
+
+    # -- views ----------------------------------------------------------------------------
+
+    def ente(self, ente: str | None = None) -> str:
+        enti = self.store.enti()
+        if ente:
+            matches = [e for e in enti if ente.lower() in e.lower()]
+            if not matches:
+                raise WorkspaceError(f"nessun documento per l'Ente {ente!r}")
+            return matches[0]
+        if not enti:
+            raise WorkspaceError("lo store è vuoto: carica prima una Relazione (relazione ingest FILE)")
+        if len(enti) > 1:
+            raise WorkspaceError(f"lo store contiene più Enti ({', '.join(enti)}): indica quale con --ente")
+        return enti[0]
+
+    def years(self, ente: str | None = None) -> list[int]:
+        ente = self.ente(ente)
+        years: set[int] = set()
+        for doc in self.store.documents(ente):
+            if doc.kind in ("relazione", "consuntivi"):
+                years.add(doc.year)
+        return sorted(years)
+
+    def latest(self, ente: str, kind: str, year: int | None = None) -> Report | None:
+        docs = [d for d in self.store.documents(ente) if d.kind == kind and (year is None or d.year == year)]
+        if not docs:
+            return None
+        return self.store.report(max(docs, key=lambda d: d.ingested_at).id)
+
+    def plan_for(self, ente: str, year: int) -> Report | None:
+        plans = [
+            (d, self.store.report(d.id)) for d in self.store.documents(ente) if d.kind == "piano"
+        ]
+        covering = [(d, r) for d, r in plans if year in r.plan_years]
+        if not covering:
+            return None
+        return max(covering, key=lambda p: p[0].ingested_at)[1]
+
+    def view(self, year: int | None = None, ente: str | None = None) -> YearView:
+        ente = self.ente(ente)
+        years = self.years(ente)
+        if not years:
+            raise WorkspaceError("nessuna Relazione né consuntivo nello store per questo Ente")
+        if year is None:
+            year = years[-1]
+        if year not in years:
+            raise WorkspaceError(
+                f"nessun dato per il {year}: anni disponibili {', '.join(str(y) for y in years)}"
+            )
+        return self._view(ente, year)
+
+    def _view(self, ente: str, year: int) -> YearView:
+        plan = self.plan_for(ente, year)
+        relazione = self.latest(ente, "relazione", year)
+        if relazione is not None:
+            report, basis = relazione, "relazione"
+        else:
+            actuals = self.latest(ente, "consuntivi", year)
+            if actuals is None or plan is None:
+                raise WorkspaceError(f"per il {year} servono la Relazione, oppure il Piano e i consuntivi")
+            report, basis = year_report(plan, actuals), "piano+consuntivi"
+        card = score_report(report, self.policy)
+        findings = check_report(report, self.policy, card)
+        if relazione is not None and plan is not None:
+            findings += compare_plan_report(plan, relazione)
+        return YearView(
+            ente=ente, year=year, basis=basis, report=report, scorecard=card, findings=tuple(findings),
+            plan=plan, relazione=relazione,
+        )
+
+    # -- extraction without writing -------------------------------------------------------
+
+    def extract(self, path: Path, plan_path: Path | None = None, progress: ProgressFn | None = None) -> Extraction:
+        plan = self.parse(plan_path) if plan_path else None
+        report = self.parse(path, progress, plan=plan)
+        if report.kind == "consuntivi":
+            plan = plan or self._plan_for_actuals(path.read_bytes(), path.name)
+            if plan is None:
+                raise IngestError("per i consuntivi serve il Piano (--plan FILE)", path=str(path))
+            scored = year_report(plan, report)
+        else:
+            scored = report
+        card = score_report(scored, self.policy)
+        findings = check_report(scored, self.policy, card)
+        if report.kind == "relazione" and plan is not None:
+            findings += compare_plan_report(plan, report)
+        view = YearView(
+            ente=scored.ente, year=scored.year, basis=report.kind, report=scored, scorecard=card,
+            findings=tuple(findings), plan=plan, relazione=report if report.kind == "relazione" else None,
+        )
+        return Extraction(
+            document={
+                "ente": report.ente, "year": report.year, "kind": report.kind, "title": report.title,
+                "source_file": report.source_file, "sha256": report.sha256, "synthetic": report.synthetic,
+                "plan_years": list(report.plan_years),
+            },
+            indicators=view.indicator_records(),
+            objectives=view.objective_tree(),
+            findings=view.finding_records(),
+        )

@@ -1,0 +1,190 @@
+"""Files of actual values (consuntivi): CSV (';' or ',', Italian numbers) or XLSX.
+
+Columns, by header name (case and accents ignored): anno, obiettivo, indicatore,
+consuntivo, unita. Each row is matched to an indicator of the Piano (same objective code,
+same indicator name). Unknown indicators and unparseable numbers are reported row by row
+on the report's `problems`, never silently dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from typing import Callable
+
+from .errors import IngestError, NotAPerformanceDocument, UnreadableFile
+from .model import ActualValue, Finding, FindingKind, Loc, Quantity, Report, Severity, SourceFormat
+from .numbers import NumberError, parse_number, parse_quantity
+from .textnorm import fold, is_synthetic
+
+ProgressFn = Callable[[str, int, int], None]
+
+_COLUMNS = {
+    "anno": ("anno", "year"),
+    "obiettivo": ("obiettivo", "codice obiettivo", "codice", "objective"),
+    "indicatore": ("indicatore", "nome indicatore", "indicator"),
+    "consuntivo": ("consuntivo", "valore", "valore consuntivo", "actual"),
+    "unita": ("unita", "unita di misura", "unit"),
+}
+
+
+def _header_map(header: list[str], name: str) -> dict[str, int]:
+    folded = [fold(h) for h in header]
+    found: dict[str, int] = {}
+    for key, aliases in _COLUMNS.items():
+        for i, h in enumerate(folded):
+            if h in aliases:
+                found[key] = i
+                break
+    missing = [k for k in ("anno", "obiettivo", "indicatore", "consuntivo") if k not in found]
+    if missing:
+        raise NotAPerformanceDocument(
+            "intestazione non riconosciuta: servono le colonne anno, obiettivo, indicatore, consuntivo (e unita); "
+            f"mancano: {', '.join(missing)}",
+            path=name,
+        )
+    return found
+
+
+def _rows_csv(data: bytes, name: str) -> list[tuple[int, list[str]]]:
+    if not data.strip():
+        raise UnreadableFile("il file è vuoto", path=name)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise UnreadableFile("il file non è un CSV di testo", path=name) from None
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    return [(reader.line_num, row) for row in reader if any(c.strip() for c in row)]
+
+
+def _rows_xlsx(data: bytes, name: str) -> list[tuple[int, list[str]]]:
+    from openpyxl import load_workbook  # only needed for spreadsheets
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:
+        raise UnreadableFile(f"il foglio Excel non può essere letto ({type(exc).__name__})", path=name) from None
+    sheet = book.worksheets[0]
+    rows: list[tuple[int, list[str]]] = []
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        cells = [_xlsx_cell(v) for v in values]
+        if any(cells):
+            rows.append((number, cells))
+    book.close()
+    return rows
+
+
+def _xlsx_cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        # a spreadsheet number: write it the Italian way so one parser serves both formats
+        text = format(Decimal(str(value)), "f")
+        whole, _, frac = text.partition(".")
+        return whole + ("," + frac if frac else "")
+    return str(value).strip()
+
+
+def _plan_index(plan: Report) -> dict[tuple[str, str], str]:
+    index: dict[tuple[str, str], str] = {}
+    for ind in plan.indicators():
+        code = ind.operational_objective or ind.strategic_objective
+        index[(code, fold(ind.name))] = ind.key
+    return index
+
+
+def read_actuals(
+    data: bytes,
+    name: str,
+    fmt: SourceFormat,
+    digest: str,
+    *,
+    plan: Report | None,
+    progress: ProgressFn | None = None,
+) -> Report:
+    rows = _rows_xlsx(data, name) if fmt == "xlsx" else _rows_csv(data, name)
+    if not rows:
+        raise UnreadableFile("il file non contiene righe", path=name)
+    (_, header), body = rows[0], rows[1:]
+    cols = _header_map(header, name)
+    if plan is None:
+        raise IngestError(
+            "per leggere i consuntivi serve il Piano della performance con i target dell'anno: caricalo prima",
+            path=name,
+        )
+    index = _plan_index(plan)
+    problems: list[Finding] = []
+    values: list[ActualValue] = []
+    years: set[int] = set()
+    for done, (line, cells) in enumerate(body, start=1):
+        if progress:
+            progress("righe consuntivi", done, len(body))
+        loc = Loc(line=line)
+
+        def cell(key: str) -> str:
+            i = cols.get(key)
+            return cells[i].strip() if i is not None and i < len(cells) else ""
+
+        code, indicator = cell("obiettivo"), cell("indicatore")
+        try:
+            year_value, _ = parse_number(cell("anno"))
+            year = int(year_value)
+        except NumberError:
+            problems.append(_problem(FindingKind.unparseable_number, loc, f"anno non valido: {cell('anno')!r}", indicator))
+            continue
+        raw_value, unit = cell("consuntivo"), cell("unita")
+        try:
+            quantity = parse_quantity(f"{raw_value} {unit}".strip())
+        except NumberError:
+            try:
+                number, decimals = parse_number(raw_value)
+                quantity = Quantity(value=number, unit=unit or None, raw=f"{raw_value} {unit}".strip(), decimals=decimals)
+            except NumberError:
+                problems.append(
+                    _problem(FindingKind.unparseable_number, loc, f"consuntivo non leggibile: {raw_value!r}", indicator)
+                )
+                continue
+        if (code, fold(indicator)) not in index:
+            problems.append(
+                _problem(
+                    FindingKind.unknown_indicator, loc,
+                    f"indicatore non presente nel Piano per l'obiettivo {code}: {indicator!r}", indicator,
+                )
+            )
+            continue
+        years.add(year)
+        values.append(ActualValue(year=year, objective=code, indicator=indicator, value=quantity, source=loc))
+    if not values:
+        raise NotAPerformanceDocument(
+            "nessuna riga corrisponde agli indicatori del Piano: " + "; ".join(p.message for p in problems[:3]),
+            path=name,
+        )
+    if len(years) > 1:
+        raise IngestError(f"il file contiene consuntivi di più anni ({sorted(years)}): uno per file", path=name)
+    year = years.pop()
+    return Report(
+        ente=plan.ente,
+        year=year,
+        kind="consuntivi",
+        title=f"Consuntivi {year} – {plan.ente}",
+        source_file=name.rsplit("/", 1)[-1],
+        sha256=digest,
+        source_format=fmt,
+        synthetic=is_synthetic(name),
+        actuals=tuple(values),
+        problems=tuple(problems),
+    )
+
+
+def _problem(kind: FindingKind, loc: Loc, message: str, indicator: str | None) -> Finding:
+    return Finding(kind=kind, severity=Severity.warning, message=message, source=loc, indicator=indicator or None)

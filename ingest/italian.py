@@ -1,0 +1,32 @@
+"""Italian number formatting (babel): 1.838.556 · 92,15 · -5,0."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.numbers import format_decimal
+
+LOCALE = "it_IT"
+
+
+def fmt_number(value: Decimal | int | float, decimals: int = 0) -> str:
+    """Fixed decimals, Italian grouping: fmt_number(Decimal('1838556'), 0) -> '1.838.556'."""
+    d = Decimal(str(value)) if not isinstance(value, Decimal) else value
+    if decimals > 0:
+        d = d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        pattern = "#,##0." + "0" * decimals
+    else:
+        d = d.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        pattern = "#,##0"
+    text = format_decimal(d, format=pattern, locale=LOCALE)
+    return "0" + text[2:] if text.startswith("-0") and d == 0 else text
+
+
+def fmt_pct(value: Decimal | int | float, decimals: int = 2) -> str:
+    """'92,15%'."""
+    return fmt_number(value, decimals) + "%"
+
+
+def fmt_eur(value: Decimal | int | float, decimals: int = 0) -> str:
+    """'1.838.556 €'."""
+    return fmt_number(value, decimals) + " €"

@@ -1,0 +1,71 @@
+"""Reader for text renderings (TXT/MD): tab-separated rows, markdown/HTML headings and bold."""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import UnreadableFile
+from ..model import Loc
+from .blocks import Block, BlockStream, Row, Text, clean_cell, clean_text
+
+_HEADING_RE = re.compile(r"^(#{1,6})\s+(.*)$")
+_BOLD_LINE_RE = re.compile(r"^\s*(?:\*\*|<b>)(?P<bold>.+?)(?:\*\*|</b>)\s*(?P<rest>.*)$")
+_ITALIC_LINE_RE = re.compile(r"^\s*\*(?!\*)(?P<text>.+?)\*\s*$")
+_RULE_RE = re.compile(r"^[\s|:+-]*-{3,}[\s|:+-]*$")
+_ITEM_RE = re.compile(r"^\s*[-•]\s+(.*)$")
+
+
+def decode(data: bytes, name: str) -> str:
+    if not data.strip():
+        raise UnreadableFile("il file è vuoto", path=name)
+    if b"\x00" in data[:4096]:
+        raise UnreadableFile("il file non è un testo (contiene dati binari)", path=name)
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableFile("il file non è un testo leggibile (codifica sconosciuta)", path=name)
+
+
+def read_text(data: bytes, name: str) -> BlockStream:
+    """Turn a text rendering into blocks; line numbers are 1-based, split on '\\n'."""
+    text = decode(data, name)
+    blocks: list[Block] = []
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw.rstrip("\r")
+        if not line.strip():
+            continue
+        block = _line_to_block(line, Loc(line=number))
+        if block is not None:
+            blocks.append(block)
+    return BlockStream(tuple(blocks))
+
+
+def _line_to_block(line: str, loc: Loc) -> Block | None:
+    if "\t" in line:
+        if _RULE_RE.match(line.replace("\t", " ")):
+            return None
+        cells = tuple(clean_cell(c) for c in line.split("\t"))
+        if not any(cells):
+            return None
+        bold = "<b>" in line or "**" in line
+        return Row(cells, loc, bold=bold)
+    if _RULE_RE.match(line):
+        return None
+    m = _HEADING_RE.match(line)
+    if m:
+        return Text(clean_text(m.group(2)), loc, kind="heading", level=len(m.group(1)))
+    m = _BOLD_LINE_RE.match(line)
+    if m:
+        # '**3.1.1 Iniziative di semplificazione amministrativa** 25,0%'
+        rest = clean_text(m["rest"])
+        bold = clean_text(m["bold"])
+        return Text(f"{bold} {rest}".strip(), loc, kind="bold")
+    m = _ITALIC_LINE_RE.match(line)
+    if m:
+        return Text(clean_text(m["text"]), loc, kind="caption")
+    m = _ITEM_RE.match(line)
+    if m:
+        return Text(clean_text(m.group(1)), loc, kind="item")
+    return Text(clean_text(line), loc, kind="para")

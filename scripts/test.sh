@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Sets up, then runs the whole test suite (offline: no model hub access).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
+exec .venv/bin/python -m pytest "$@"
