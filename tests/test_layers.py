@@ -1,0 +1,33 @@
+"""The layers stay one-way: ingest/ never imports assistant/ or streamlit; the core is light."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+
+from conftest import ROOT
+
+FORBIDDEN = ("assistant", "streamlit", "chromadb", "sentence_transformers", "langchain", "langchain_core")
+
+
+def test_ingest_sources_never_import_upper_layers():
+    offenders = []
+    for path in (ROOT / "ingest").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            offenders += [(path.name, n) for n in names if n.split(".")[0] in FORBIDDEN]
+    assert not offenders
+
+
+def test_core_imports_without_heavy_dependencies():
+    code = (
+        "import sys, ingest.pipeline, ingest.checks, ingest.compare, ingest.scoring, ingest.records;"
+        f"bad = [m for m in {FORBIDDEN!r} if m in sys.modules]; assert not bad, bad"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)

@@ -1,0 +1,69 @@
+"""Italian numbers as printed in the tables."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from ingest.italian import fmt_eur, fmt_number, fmt_pct
+from ingest.numbers import NumberError, parse_measures, parse_quantity, parse_target, parse_weight
+
+D = Decimal
+
+
+@pytest.mark.parametrize(
+    "text,value,unit,decimals",
+    [
+        ("1.150 N.", D(1150), "N.", -1),
+        ("92,15 %", D("92.15"), "%", 2),
+        ("92,15%", D("92.15"), "%", 2),
+        ("€ 6.901.084,00", D("6901084.00"), "€", 2),
+        ("13.092.700,00 €", D("13092700.00"), "€", 2),
+        ("-15,23 N.", D("-15.23"), "N.", 2),
+        ("1150", D(1150), None, -1),
+        ("100,%", D(100), "%", 0),
+    ],
+)
+def test_quantities(text, value, unit, decimals):
+    q = parse_quantity(text)
+    assert (q.value, q.unit, q.decimals) == (value, unit, decimals)
+
+
+@pytest.mark.parametrize("text", ["12.34 N.", "1.2345", "abc", "", "1,2,3 %", "N."])
+def test_malformed_numbers_are_refused(text):
+    with pytest.raises(NumberError):
+        parse_quantity(text)
+
+
+def test_weights():
+    assert parse_weight("25, %") == 25
+    assert parse_weight("16,7 %") == D("16.7")
+    assert parse_weight("100,0%") == 100
+    with pytest.raises(NumberError):
+        parse_weight("120 %")
+
+
+def test_targets():
+    t = parse_target(">= 200 N.")
+    assert (t.operator, t.value, t.unit, t.implicit_operator) == (">=", 200, "N.", False)
+    bare = parse_target("0 N.")
+    assert (bare.operator, bare.value, bare.implicit_operator) == ("=", 0, True)
+    assert parse_target("=> 30").operator == ">="
+    assert parse_target("<= -10 N.").value == -10
+
+
+def test_measures_with_a_formula_constant():
+    m = parse_measures("(( 560 N. - 167 N. ) / 167 N. ) * 100")
+    assert [q.value for q in m.quantities] == [560, 167, 167]
+    assert m.constants == [100] and m.multiplies_by_100
+    assert round(m.evaluate(), 4) == D("235.3293")
+
+
+def test_italian_formatting():
+    assert fmt_number(D("1838556")) == "1.838.556"
+    assert fmt_number(D("23532.93"), 2) == "23.532,93"
+    assert fmt_pct(D("92.15")) == "92,15%"
+    assert fmt_pct(D("-5"), 1) == "-5,0%"
+    assert fmt_eur(D("1838556")) == "1.838.556 €"
+    assert fmt_number(D("90.625"), 2) == "90,63"  # ROUND_HALF_UP

@@ -1,0 +1,134 @@
+"""The structured store: replace on re-ingest, one transaction per file, crash safety."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from assistant.chunks import chunk_report
+from assistant.store import Store
+from conftest import ROOT
+
+
+def _store(tmp_path: Path) -> Store:
+    return Store(f"sqlite:///{tmp_path / 'relazione.db'}")
+
+
+def _save(store: Store, report, index=None):
+    return store.save(report, lambda doc_id: chunk_report(report, doc_id), index)
+
+
+def test_same_file_twice_replaces(tmp_path, relazione_txt):
+    store = _store(tmp_path)
+    first = _save(store, relazione_txt)
+    second = _save(store, relazione_txt)
+    docs = store.documents()
+    assert [d.id for d in docs] == [second.document.id]
+    assert [r.id for r in second.replaced] == [first.document.id]
+    assert {c.document_id for c in store.chunks()} == {second.document.id}
+    assert len(store.chunks()) == first.chunks == second.chunks
+
+
+def test_another_rendering_of_the_same_report_replaces_it(tmp_path, relazione_txt, relazione_pdf):
+    store = _store(tmp_path)
+    _save(store, relazione_pdf)
+    result = _save(store, relazione_txt)
+    assert [d.source_file for d in store.documents()] == [relazione_txt.source_file]
+    assert [r.source_file for r in result.replaced] == [relazione_pdf.source_file]
+
+
+def test_report_round_trips(tmp_path, relazione_txt):
+    store = _store(tmp_path)
+    doc = _save(store, relazione_txt).document
+    assert store.report(doc.id) == relazione_txt
+    assert Store(store.url).report(doc.id) == relazione_txt  # a fresh process reads the same
+
+
+class _FailingIndex:
+    """An index that fails while adding: the store must roll back and clean up after it."""
+
+    def __init__(self):
+        self.added: list[str] = []
+        self.deleted: list[str] = []
+
+    def add(self, chunks, progress=None):
+        self.added += [c.document_id for c in chunks[:1]]
+        raise RuntimeError("disco pieno")
+
+    def delete(self, document_ids):
+        self.deleted += list(document_ids)
+
+    def document_ids(self):
+        return set(self.added) - set(self.deleted)
+
+
+def test_failure_while_indexing_leaves_the_store_as_it_was(tmp_path, relazione_txt, relazione_pdf):
+    store = _store(tmp_path)
+    kept = _save(store, relazione_pdf).document
+    before = (store.documents(), store.chunks())
+    index = _FailingIndex()
+    with pytest.raises(RuntimeError, match="disco pieno"):
+        _save(store, relazione_txt, index)
+    assert (store.documents(), store.chunks()) == before
+    assert store.documents()[0].id == kept.id
+    assert index.deleted == index.added  # the half-written entries were removed
+
+
+def test_remove(tmp_path, relazione_txt, piano):
+    store = _store(tmp_path)
+    doc = _save(store, relazione_txt).document
+    _save(store, piano)
+    removed = store.remove(doc.id, None)
+    assert removed.id == doc.id
+    assert [d.kind for d in store.documents()] == ["piano"]
+    assert all(c.document_id != doc.id for c in store.chunks())
+
+
+CRASHER = """
+import sys, time
+from pathlib import Path
+from assistant.store import Store
+from assistant.chunks import chunk_report
+from ingest.pipeline import read_path
+
+class SlowIndex:
+    def add(self, chunks, progress=None):
+        Path(sys.argv[2]).write_text("writing")
+        time.sleep(120)
+    def delete(self, ids): pass
+    def document_ids(self): return set()
+
+store = Store(sys.argv[1])
+report = read_path(sys.argv[3])
+store.save(report, lambda d: chunk_report(report, d), SlowIndex())
+"""
+
+
+def test_crash_mid_ingest_leaves_the_store_as_it_was(tmp_path, relazione_pdf):
+    store = _store(tmp_path)
+    _save(store, relazione_pdf)
+    before = (store.documents(), store.chunks())
+    marker = tmp_path / "marker"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CRASHER, store.url, str(marker), str(ROOT / "corpus" / "relazione-performance-2019-ravenna.txt")],
+        cwd=ROOT,
+    )
+    try:
+        deadline = time.time() + 120
+        while not marker.exists():
+            assert proc.poll() is None, "the ingesting process ended before the crash point"
+            assert time.time() < deadline
+            time.sleep(0.1)
+        os.kill(proc.pid, signal.SIGKILL)  # crash with the transaction open
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    fresh = Store(store.url)
+    assert (fresh.documents(), fresh.chunks()) == before
