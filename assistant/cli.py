@@ -259,6 +259,106 @@ def remove(ref: str = typer.Argument(..., help="sha256 (anche abbreviato), nome 
         out.print(f"Rimosso {doc.source_file} ({doc.kind} {doc.year}, {doc.sha256[:12]})", markup=False)
 
 
+class AskFmt(str, Enum):
+    text = "text"
+    json = "json"
+    jsonl = "jsonl"
+
+
+def _assistant():
+    from .chat import Assistant
+
+    return Assistant.from_settings()
+
+
+def _answer_json(answer) -> dict:
+    return {
+        "question": answer.question,
+        "answer": answer.answer,
+        "verified": answer.verified,
+        "unverified_numbers": answer.unverified_numbers,
+        "sources": [s.model_dump(mode="json") for s in answer.sources],
+        "facts": [f.model_dump(mode="json") for f in answer.facts],
+        "intent": answer.intent,
+        "year": answer.year,
+        "ente": answer.ente,
+        "used_llm": answer.used_llm,
+        "note": answer.note,
+    }
+
+
+@app.command()
+def ask(
+    question: str = typer.Argument(..., help="la domanda, oppure '-' per leggerne una per riga da stdin"),
+    year: Optional[int] = typer.Option(None, "--year", "-y"),
+    ente: Optional[str] = typer.Option(None, "--ente"),
+    format: AskFmt = typer.Option(AskFmt.text, "--format", "-f"),
+) -> None:
+    """Risponde a una domanda con numeri verificati e fonti (riga o pagina)."""
+    with errors():
+        assistant = _assistant()
+        if question == "-":
+            for line in sys.stdin:
+                if line.strip():
+                    answer = assistant.ask(line.strip(), year, ente)
+                    sys.stdout.write(json.dumps(_answer_json(answer), ensure_ascii=False) + "\n")
+                    sys.stdout.flush()
+            return
+        answer = assistant.ask(question, year, ente)
+        if format is AskFmt.text:
+            out.print(answer.markdown(), markup=False, highlight=False)
+            status = "verificata" if answer.verified else "NON verificata: " + "; ".join(answer.unverified_numbers)
+            err.print(f"[{status}] {answer.note or ''}".rstrip(), markup=False, highlight=False)
+        else:
+            indent = 2 if format is AskFmt.json else None
+            sys.stdout.write(json.dumps(_answer_json(answer), ensure_ascii=False, indent=indent) + "\n")
+
+
+class Section(str, Enum):
+    s1 = "1"
+    s2 = "2"
+    s33 = "3.3"
+    scostamenti = "scostamenti"
+    s5 = "5"
+    all = "all"
+
+
+@app.command()
+def draft(
+    section: Section = typer.Option(..., "--section", "-s"),
+    year: Optional[int] = typer.Option(None, "--year", "-y"),
+    ente: Optional[str] = typer.Option(None, "--ente"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="file .md da scrivere"),
+) -> None:
+    """Bozza di una sezione della Relazione in Markdown, verificata, con l'appendice delle fonti."""
+    with errors():
+        result = _assistant().draft(section.value, year, ente)
+        if output:
+            output.write_text(result.markdown, encoding="utf-8")
+            out.print(f"Scritto {output}", markup=False)
+        else:
+            sys.stdout.write(result.markdown)
+        if not result.verified:
+            fail("la bozza contiene numeri non verificati: " + "; ".join(result.problems), code=3)
+
+
+@app.command()
+def export(
+    year: Optional[int] = typer.Option(None, "--year", "-y"),
+    output: Path = typer.Option(..., "-o", "--output", help="cartella di destinazione"),
+    ente: Optional[str] = typer.Option(None, "--ente"),
+    docx: bool = typer.Option(True, "--docx/--no-docx", help="anche .docx (pandoc)"),
+) -> None:
+    """Esporta tutti i capitoli in Markdown (e .docx) in una cartella."""
+    with errors():
+        with progress_bar() as progress:
+            progress("capitoli", 0, 1)
+            paths = _assistant().export(year, output, ente, docx=docx)
+            progress("capitoli", 1, 1)
+        for path in paths:
+            out.print(str(path), markup=False)
+
+
 def main() -> None:  # pragma: no cover
     app()
 

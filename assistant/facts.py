@@ -1,0 +1,274 @@
+"""Facts: every number the assistant may write, with its unit and where it comes from.
+
+A fact is either read (a parsed cell: document, line or page) or computed from other facts
+(a difference, a % variation, a share, a weighted mean...), and then it names them. Drafts
+and answers are rendered from facts only; the verifier (`grounding`) checks any text
+against them.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, localcontext
+from typing import Iterable, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from ingest.italian import fmt_number
+from ingest.model import Loc, Quantity, Report
+from ingest.records import SourceRef
+from ingest.scoring import HUNDRED, NodeScore, Scorecard, as_pct
+
+Unit = Literal["%", "€", "N.", "pp", ""]
+Operation = Literal["read", "difference", "pct_change", "share", "ratio", "weighted_mean", "achievement", "count", "sum"]
+
+
+class Fact(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    value: Decimal
+    unit: str = ""
+    decimals: int = 0  # how the value is written
+    label: str  # Italian: what the number is
+    source: SourceRef | None = None  # for read facts
+    operation: Operation = "read"
+    derived_from: tuple[str, ...] = ()
+    scope: tuple[str, ...] = ()  # objective codes, indicator keys, table names: for lookups
+
+    def text(self, decimals: int | None = None, signed: bool = False, absolute: bool = False) -> str:
+        """The value written the Italian way, with its unit: '1.838.556 €', '92,15%', '-5,0%'.
+        `absolute` drops the sign (when the text says it in words: 'in calo di 373.381 €')."""
+        d = self.decimals if decimals is None else decimals
+        number = fmt_number(abs(self.value) if absolute else self.value, d)
+        if signed and self.value > 0:
+            number = "+" + number
+        if self.unit in ("%",):
+            return number + "%"
+        if self.unit == "pp":
+            return number + " punti percentuali"
+        if self.unit in ("€", "N."):
+            return f"{number} {self.unit}"
+        return number
+
+    def where(self) -> str:
+        """Italian citation: 'relazione-...txt, riga 116' or the computation it came from."""
+        if self.source:
+            return f"{self.source.file}, {self.source.label}"
+        return ""
+
+
+def quantity_decimals(q: Quantity) -> int:
+    return max(q.decimals, 0)
+
+
+class FactBook:
+    """Facts of one view (an Ente and a year), addressable by id; computed facts are cached."""
+
+    def __init__(self) -> None:
+        self._facts: dict[str, Fact] = {}
+
+    def __contains__(self, fact_id: str) -> bool:
+        return fact_id in self._facts
+
+    def __getitem__(self, fact_id: str) -> Fact:
+        return self._facts[fact_id]
+
+    def __iter__(self):
+        return iter(self._facts.values())
+
+    def __len__(self) -> int:
+        return len(self._facts)
+
+    def get(self, fact_id: str) -> Fact | None:
+        return self._facts.get(fact_id)
+
+    def add(self, fact: Fact) -> Fact:
+        existing = self._facts.get(fact.id)
+        if existing is not None:
+            return existing
+        self._facts[fact.id] = fact
+        return fact
+
+    def extend(self, facts: Iterable[Fact]) -> None:
+        for fact in facts:
+            self.add(fact)
+
+    def read(
+        self, fact_id: str, q: Quantity | Decimal, label: str, report: Report | None, loc: Loc | None,
+        unit: str | None = None, scope: tuple[str, ...] = (), file: str | None = None, decimals: int | None = None,
+    ) -> Fact:
+        if isinstance(q, Quantity):
+            value, q_unit, d = q.value, q.unit or "", quantity_decimals(q)
+        else:
+            value, q_unit, d = q, "", 0
+        source = None
+        if loc is not None and (file or report is not None):
+            source = SourceRef.at(file, loc) if file else SourceRef.of(report, loc)  # type: ignore[arg-type]
+        return self.add(
+            Fact(
+                id=fact_id, value=value, unit=unit if unit is not None else q_unit,
+                decimals=d if decimals is None else decimals, label=label, source=source, scope=scope,
+            )
+        )
+
+    # -- computations over facts ---------------------------------------------------------------
+
+    def difference(self, a: Fact, b: Fact, label: str, decimals: int | None = None) -> Fact:
+        """a - b, in a's unit ('pp' when both are percentages)."""
+        unit = "pp" if a.unit == "%" and b.unit == "%" else a.unit
+        return self.add(
+            Fact(
+                id=f"diff({a.id},{b.id})", value=a.value - b.value, unit=unit,
+                decimals=max(a.decimals, b.decimals) if decimals is None else decimals, label=label,
+                operation="difference", derived_from=(a.id, b.id), scope=a.scope,
+            )
+        )
+
+    def pct_change(self, new: Fact, old: Fact, label: str, decimals: int = 1) -> Fact | None:
+        """(new - old) / |old| * 100; None when old is 0."""
+        if old.value == 0:
+            return None
+        with localcontext() as ctx:
+            ctx.prec = 28
+            value = (new.value - old.value) / abs(old.value) * HUNDRED
+        return self.add(
+            Fact(
+                id=f"pct_change({new.id},{old.id})", value=value, unit="%", decimals=decimals, label=label,
+                operation="pct_change", derived_from=(new.id, old.id), scope=new.scope,
+            )
+        )
+
+    def share(self, part: Fact, total: Fact, label: str, decimals: int = 1) -> Fact | None:
+        if total.value == 0:
+            return None
+        with localcontext() as ctx:
+            ctx.prec = 28
+            value = part.value / total.value * HUNDRED
+        return self.add(
+            Fact(
+                id=f"share({part.id},{total.id})", value=value, unit="%", decimals=decimals, label=label,
+                operation="share", derived_from=(part.id, total.id), scope=part.scope,
+            )
+        )
+
+    def count(self, fact_id: str, n: int, label: str, derived_from: tuple[str, ...] = (), scope: tuple[str, ...] = ()) -> Fact:
+        return self.add(
+            Fact(id=fact_id, value=Decimal(n), unit="", decimals=0, label=label, operation="count",
+                 derived_from=derived_from, scope=scope)
+        )
+
+    def sum(self, fact_id: str, parts: list[Fact], label: str) -> Fact:
+        total = sum((p.value for p in parts), Decimal(0))
+        unit = parts[0].unit if parts else ""
+        decimals = max((p.decimals for p in parts), default=0)
+        return self.add(
+            Fact(id=fact_id, value=total, unit=unit, decimals=decimals, label=label, operation="sum",
+                 derived_from=tuple(p.id for p in parts))
+        )
+
+
+# -- the facts of a scored view --------------------------------------------------------------
+
+
+def indicator_facts(book: FactBook, report: Report, card: Scorecard) -> None:
+    """Weight, measures, actual, target, achievement and gap of every indicator."""
+    for ind in report.indicators():
+        code = ind.operational_objective or ind.strategic_objective
+        scope = (ind.key, code, ind.strategic_objective)
+        name = f"«{ind.name}» (obiettivo {code})"
+        book.read(f"{ind.key}#weight", ind.weight_pct, f"Peso dell'indicatore {name}", report, ind.source,
+                  unit="%", scope=scope, decimals=_decimals_of(ind.weight_pct), file=ind.target_file)
+        for i, m in enumerate(ind.measures):
+            book.read(f"{ind.key}#measure{i}", m, f"Valore misura {i + 1} dell'indicatore {name}", report, ind.source, scope=scope)
+        actual = target = None
+        if ind.actual is not None:
+            actual = book.read(
+                f"{ind.key}#actual", ind.actual, f"Consuntivo dell'indicatore {name}", report,
+                ind.actual_source or ind.source, scope=scope, file=ind.actual_file,
+            )
+        if ind.target is not None:
+            target = book.read(
+                f"{ind.key}#target", Quantity(value=ind.target.value, unit=ind.target.unit, raw=ind.target.raw, decimals=ind.target.decimals),
+                f"Target dell'indicatore {name} ({ind.target.raw})", report, ind.target_source or ind.source,
+                scope=scope, file=ind.target_file,
+            )
+        for year, t in ind.targets_by_year.items():
+            book.read(
+                f"{ind.key}#target{year}", Quantity(value=t.value, unit=t.unit, raw=t.raw, decimals=t.decimals),
+                f"Target {year} dell'indicatore {name} ({t.raw})", report, ind.source, scope=scope, file=ind.target_file,
+            )
+        score = card.indicators.get(ind.key)
+        if score is not None and score.achievement is not None:
+            derived = tuple(f.id for f in (actual, target) if f is not None)
+            book.add(Fact(
+                id=f"{ind.key}#achievement", value=as_pct(score.achievement), unit="%", decimals=2,
+                label=f"Grado di raggiungimento dell'indicatore {name}", operation="achievement",
+                derived_from=derived, scope=scope,
+            ))
+            if actual is not None and target is not None and not score.met:
+                book.difference(actual, target, f"Scostamento dal target dell'indicatore {name} (consuntivo - target)")
+
+
+def node_facts(book: FactBook, card: Scorecard) -> None:
+    """Achievement and weight of every objective, area and of the Ente."""
+
+    def visit(node: NodeScore, parent: str | None) -> None:
+        key = f"{node.level}:{node.code}"
+        what = {"ente": "dell'Ente", "area": f"dell'area {node.code}", "strategic": f"dell'obiettivo strategico {node.code}",
+                "operational": f"dell'obiettivo operativo {node.code}"}.get(node.level, node.code)
+        children = tuple(f"{c.level}:{c.code}#achievement" for c in node.children) or tuple(f"{i.key}#achievement" for i in node.indicators)
+        if node.achievement is not None:
+            book.add(Fact(
+                id=f"{key}#achievement", value=as_pct(node.achievement), unit="%", decimals=2,
+                label=f"Grado di raggiungimento {what} (media ponderata: {node.basis})",
+                operation="weighted_mean", derived_from=children, scope=(node.code,),
+            ))
+        if node.weight_pct is not None and node.level != "ente":
+            book.add(Fact(
+                id=f"{key}#weight", value=node.weight_pct, unit="%", decimals=_decimals_of(node.weight_pct),
+                label=f"Peso {what}", scope=(node.code,),
+            ))
+        for child in node.children:
+            visit(child, key)
+
+    visit(card.root, None)
+
+
+def table_facts(book: FactBook, report: Report) -> None:
+    """Financial summary, resources, interventions, key indicators, printed overview."""
+    if report.financial:
+        for line in report.financial.lines:
+            for year, q in line.values.items():
+                if q is not None:
+                    book.read(f"fin:{line.label}:{year}", q, f"{line.label}, consuntivo {year}", report, line.source,
+                              unit="€", scope=("bilancio", line.label))
+    for r in report.resources:
+        for field, label in (("preventivo", "preventivo"), ("consuntivo", "consuntivo"), ("ratio", "consuntivo su preventivo")):
+            q = getattr(r, field)
+            if q is not None:
+                book.read(f"res:{r.label}:{field}", q, f"{r.label} ({r.category}), {label}", report, r.source,
+                          scope=("risorse", r.label))
+    for i in report.interventions:
+        if i.amount is not None:
+            key = f"int:{i.code or 'totale'}"
+            book.read(key, i.amount, f"Interventi economici {('OS ' + i.code + ' ' + i.title) if i.code else i.title}",
+                      report, i.source, unit="€", scope=("interventi", i.code or "totale"))
+    for k in report.key_indicators:
+        book.read(f"key:{k.label}", k.value, f"{k.label} ({k.group})", report, k.source, scope=("indicatori significativi",))
+    for e in report.overview:
+        if e.achievement is not None:
+            book.read(f"overview:{e.table}:{e.level}:{e.code or 'ente'}", e.achievement,
+                      f"Raggiungimento stampato per {e.title}", report, e.source, scope=(e.code or "ente",))
+
+
+def _decimals_of(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def build_facts(report: Report, card: Scorecard) -> FactBook:
+    book = FactBook()
+    indicator_facts(book, report, card)
+    node_facts(book, card)
+    table_facts(book, report)
+    return book

@@ -1,0 +1,237 @@
+"""The verifier: every number written in Italian format must match a fact.
+
+Texts the assistant writes (answers, drafts, a language model's rewrites) are Markdown whose
+numbers carry a footnote reference to the fact they state, `87,79%[^3]`, and end with the
+footnotes themselves, one per fact or quoted passage. Verification:
+
+* a number followed by a footnote reference must equal that fact, at the precision the text
+  shows (ROUND_HALF_UP): changing any such number is caught;
+* a number without a reference must equal some fact (any unit-compatible fact, at the shown
+  precision): an invented number is caught;
+* a quoted passage (`> «...»[^q1]`) must appear verbatim in the passage it cites;
+* each footnote must read exactly as the fact or passage it defines (value and citation).
+
+Not numbers for this purpose: objective codes (1.2.1), years, dates, and what follows
+'riga', 'pag.', 'sezione', 'area', 'art.', 'n.' and the like.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+from pydantic import BaseModel, ConfigDict
+
+from ingest.numbers import NumberError, parse_number
+
+from .facts import Fact, FactBook
+
+_NUMBER_RE = re.compile(
+    r"(?<![\w.,/^-])(?P<sign>[-−+]\s?)?(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)(?![\w/]|[.,]\d)"
+    r"(?P<unit>\s?(?:%|€|N\.|punti percentuali))?"
+    r"(?P<ref>\[\^(?P<label>[\w.-]+)\])?"
+)
+_EURO_BEFORE_RE = re.compile(r"€\s?$")
+# words right before which a number is a reference, not a quantity ('riga 273', 'righe 239, 241')
+_REFERENCE_WORDS = re.compile(
+    r"\b(?:riga|righe|pag\.|pagg\.|pagina|pagine|sezione|sezioni|paragrafo|paragrafi|capitolo|"
+    r"area|aree|allegato|art\.|artt\.|articolo|comma|co\.|lett\.|D\.Lgs\.|D\.M\.|legge|decreto|"
+    r"obiettivo|obiettivi|ccnl)\s*(?:\d[\d.,]*\s*(?:,|e|-|–)\s*)*$",
+    re.IGNORECASE,
+)
+# standards and acts named by an acronym: 'ISO 9001', 'UE 2016/679', 'DPR 445'
+_ACRONYM_BEFORE = re.compile(r"\b(?:ISO|UNI|EN|UE|CE|DPR|DL|DM|Dlgs|EMAS)\s*$")
+_LAW_NUMBER = re.compile(r"\bnn?\.\s*$")  # 'n. 93/2017' (lower case: 'N.' after a number is a unit)
+_CODE_RE = re.compile(r"^\d+(?:\.\d+)+$")
+_QUOTE_RE = re.compile(r"^>\s*«(?P<quote>.+?)»\s*(?:\[\^(?P<label>[\w.-]+)\])?")
+_FOOTNOTE_DEF_RE = re.compile(r"^\[\^(?P<label>[\w.-]+)\]:\s?(?P<text>.*)$")
+
+
+class Mention(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    value: Decimal
+    decimals: int
+    unit: str
+    start: int
+    end: int
+    label: str | None = None  # footnote reference right after the number
+
+
+class Verification(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    verified: bool
+    mentions: int
+    unmatched: list[str]  # the numbers (as written) that match no fact
+    wrong_references: list[str] = []  # numbers that differ from the fact their footnote cites
+    bad_quotes: list[str] = []
+    bad_footnotes: list[str] = []
+
+    @property
+    def problems(self) -> list[str]:
+        return self.unmatched + self.wrong_references + self.bad_quotes + self.bad_footnotes
+
+
+def _is_year(token: str, unit: str) -> bool:
+    return not unit and re.fullmatch(r"(19|20)\d{2}", token) is not None
+
+
+def extract_numbers(text: str) -> list[Mention]:
+    """Numbers written in the text, with their unit and footnote reference, skipping codes,
+    years, dates and references (see the module doc)."""
+    mentions: list[Mention] = []
+    for m in _NUMBER_RE.finditer(text):
+        token = m["num"]
+        unit = (m["unit"] or "").strip()
+        before = text[max(0, m.start() - 40) : m.start()]
+        if _CODE_RE.match(token) and not re.fullmatch(r"\d{1,3}(?:\.\d{3})+", token):
+            continue
+        if _is_year(token, unit) or _REFERENCE_WORDS.search(before) or _LAW_NUMBER.search(before) or _ACRONYM_BEFORE.search(before):
+            continue
+        if not unit and _EURO_BEFORE_RE.search(before):
+            unit = "€"
+        try:
+            value, decimals = parse_number(token)
+        except NumberError:
+            continue
+        if m["sign"] and m["sign"].strip() in ("-", "−"):
+            value = -value
+        if unit == "punti percentuali":
+            unit = "pp"
+        mentions.append(
+            Mention(text=m.group(0), value=value, decimals=max(decimals, 0), unit=unit, start=m.start(), end=m.end(), label=m["label"])
+        )
+    return mentions
+
+
+def _rounded(value: Decimal, decimals: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def matches(mention: Mention, fact: Fact) -> bool:
+    """Same number at the precision the text shows; the sign may be said in words."""
+    if mention.unit == "%" and fact.unit not in ("%", "pp"):
+        return False
+    if mention.unit == "pp" and fact.unit not in ("pp", "%"):
+        return False
+    if mention.unit == "€" and fact.unit not in ("€", ""):
+        return False
+    if mention.unit == "N." and fact.unit not in ("N.", ""):
+        return False
+    shown = _rounded(fact.value, mention.decimals)
+    return shown == mention.value or abs(shown) == abs(mention.value)
+
+
+class Citations(BaseModel):
+    """What the footnotes of a text stand for: label -> fact id, or -> quoted passage."""
+
+    model_config = ConfigDict(frozen=True)
+
+    facts: dict[str, str] = {}
+    passages: dict[str, "Passage"] = {}
+
+
+class Passage(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    file: str
+    label: str  # 'riga 97', 'pag. 3'
+    section: str = ""
+
+    def footnote(self) -> str:
+        where = f"{self.file}, {self.label}"
+        return f"{where}" + (f" ({self.section})" if self.section else "")
+
+
+def fact_footnote(fact: Fact, book: FactBook) -> str:
+    """The canonical footnote text of a fact: its value, what it is, where it comes from."""
+    if fact.source is not None:
+        origin = f"{fact.source.file}, {fact.source.label}"
+    elif fact.derived_from:
+        parts = []
+        for fid in fact.derived_from:
+            f = book.get(fid)
+            if f is None:
+                continue
+            parts.append(f"{f.text()} ({f.source.file}, {f.source.label})" if f.source else f.text())
+        origin = _OPERATION_WORDS.get(fact.operation, "calcolato da") + " " + "; ".join(parts)
+    else:
+        origin = "calcolato"
+    return f"{fact.text()} — {fact.label}. Fonte: {origin}."
+
+
+_OPERATION_WORDS = {
+    "difference": "differenza tra",
+    "pct_change": "variazione percentuale tra",
+    "share": "quota di",
+    "weighted_mean": "media ponderata di",
+    "achievement": "calcolato da consuntivo e target:",
+    "count": "conteggio su",
+    "sum": "somma di",
+    "ratio": "rapporto tra",
+}
+
+
+def split_footnotes(markdown: str) -> tuple[str, dict[str, tuple[int, str]]]:
+    """Body text and footnote definitions (label -> (line index, text))."""
+    body_lines: list[str] = []
+    notes: dict[str, tuple[int, str]] = {}
+    for i, line in enumerate(markdown.split("\n")):
+        m = _FOOTNOTE_DEF_RE.match(line)
+        if m:
+            notes[m["label"]] = (i, m["text"])
+        else:
+            body_lines.append(line)
+    return "\n".join(body_lines), notes
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.replace("’", "'").split())
+
+
+def verify(markdown: str, book: FactBook, citations: Citations | None = None) -> Verification:
+    citations = citations or Citations()
+    body, notes = split_footnotes(markdown)
+    unmatched: list[str] = []
+    wrong: list[str] = []
+    bad_quotes: list[str] = []
+    bad_notes: list[str] = []
+    mentions = 0
+    all_facts = list(book)
+    for line in body.split("\n"):
+        q = _QUOTE_RE.match(line.strip())
+        if q:
+            passage = citations.passages.get(q["label"] or "")
+            if passage is None or _norm(q["quote"]) not in _norm(passage.text):
+                bad_quotes.append(q["quote"][:80])
+            continue
+        for mention in extract_numbers(line):
+            mentions += 1
+            if mention.label is not None:
+                fact_id = citations.facts.get(mention.label)
+                fact = book.get(fact_id) if fact_id else None
+                if fact is None or not matches(mention, fact):
+                    wrong.append(mention.text)
+                continue
+            if not any(matches(mention, fact) for fact in all_facts):
+                unmatched.append(mention.text.strip())
+    for label, (_, text) in notes.items():
+        if label in citations.facts:
+            fact = book.get(citations.facts[label])
+            if fact is None or _norm(text) != _norm(fact_footnote(fact, book)):
+                bad_notes.append(label)
+        elif label in citations.passages:
+            if _norm(text) != _norm(citations.passages[label].footnote()):
+                bad_notes.append(label)
+        else:
+            bad_notes.append(label)
+    used = set(re.findall(r"\[\^([\w.-]+)\](?!:)", body))
+    bad_notes += sorted(label for label in used if label not in notes)
+    verified = not (unmatched or wrong or bad_quotes or bad_notes)
+    return Verification(
+        verified=verified, mentions=mentions, unmatched=unmatched, wrong_references=wrong,
+        bad_quotes=bad_quotes, bad_footnotes=bad_notes,
+    )

@@ -1,0 +1,115 @@
+"""Reading an Italian question: what is asked (intent) and about what (year, objective, indicator...).
+
+Keyword stems, not sentences: 'quali obiettivi hanno cambiato target?', 'target modificati
+nel 2019', 'cosa è cambiato rispetto al Piano' all reach the same intent. Entities are
+matched against the store's own data (objective codes, indicator names, financial lines),
+never against a list of known questions.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+import snowballstemmer
+from pydantic import BaseModel, ConfigDict
+
+from ingest.textnorm import fold
+
+Intent = Literal[
+    "target_changes", "below_target", "achievement", "indicator", "count", "financial",
+    "interventions", "resources", "findings", "retrieval",
+]
+
+_STEMMER = snowballstemmer.stemmer("italian")
+_STOP = {
+    "il", "lo", "la", "i", "gli", "le", "un", "uno", "una", "di", "a", "da", "in", "con", "su", "per", "tra",
+    "fra", "e", "o", "che", "chi", "cui", "del", "dello", "della", "dei", "degli", "delle", "al", "allo",
+    "alla", "ai", "agli", "alle", "dal", "dallo", "dalla", "dai", "dagli", "dalle", "nel", "nello", "nella",
+    "nei", "negli", "nelle", "sul", "sullo", "sulla", "sui", "sugli", "sulle", "e'", "è", "sono", "quale",
+    "quali", "come", "cosa", "qual", "mi", "ci", "si", "ne", "non", "piu", "più", "anno", "anni",
+}
+
+
+def stems(text: str) -> list[str]:
+    words = re.findall(r"[a-z0-9]+", fold(text).replace("'", " "))
+    return [_STEMMER.stemWord(w) for w in words if w not in _STOP]
+
+
+def _s(*words: str) -> set[str]:
+    return {_STEMMER.stemWord(fold(w)) for w in words}
+
+
+# (intent, stems that signal it, weight)
+_SIGNALS: list[tuple[Intent, set[str], float]] = [
+    ("target_changes", _s("cambiato", "cambiati", "cambiare", "cambio", "modificato", "modificati", "modifica",
+                          "modifiche", "variato", "variazioni", "spostato", "spostamento", "eliminato",
+                          "eliminazione", "rivisto", "differenze", "differenza", "diverso", "diversi"), 2.0),
+    ("target_changes", _s("piano", "target"), 0.6),
+    ("below_target", _s("sotto", "scostamento", "scostamenti", "raggiunto", "raggiunti", "mancato", "mancati",
+                        "inferiore", "inferiori", "insufficiente", "deviazione", "deviazioni", "disallineamento"), 1.5),
+    ("achievement", _s("raggiungimento", "performance", "andata", "andato", "risultato", "risultati",
+                       "valutazione", "punteggio", "complessivo", "complessiva"), 1.2),
+    ("indicator", _s("algoritmo", "misure", "misura", "formula", "calcolato", "consuntivo", "valore", "peso",
+                     "indicatore"), 1.0),
+    ("count", _s("quanti", "quante", "numero"), 1.6),
+    ("financial", _s("proventi", "oneri", "bilancio", "diritto", "annuale", "segreteria", "avanzo", "disavanzo",
+                     "gestione", "ammortamenti", "accantonamenti", "economico", "finanziaria", "straordinaria",
+                     "precedenti", "andamento", "trend", "confronta", "confronto", "rispetto"), 1.3),
+    ("interventions", _s("interventi", "intervento", "importi", "importo", "speso", "spesa", "liquidati",
+                         "accantonati", "promozionali", "stanziati"), 1.4),
+    ("resources", _s("preventivo", "risorse", "disponibili", "sostenute", "spese"), 1.0),
+    ("findings", _s("anomalia", "anomalie", "incongruenza", "incongruenze", "errore", "errori", "rilievo",
+                    "rilievi", "oiv", "incoerenze", "incoerenza", "controllare", "verifiche", "problemi",
+                    "discrepanze", "discrepanza"), 2.0),
+]
+
+
+class Question(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    intent: Intent
+    scores: dict[str, float]
+    year: int | None = None
+    years: tuple[int, ...] = ()
+    this_year: bool = False
+    codes: tuple[str, ...] = ()  # objective codes named in the question
+    area: int | None = None
+    wants_cause: bool = False
+
+
+def parse_question(text: str) -> Question:
+    tokens = stems(text)
+    token_set = set(tokens)
+    scores: dict[str, float] = {}
+    for intent, signals, weight in _SIGNALS:
+        hits = len(token_set & signals)
+        if hits:
+            scores[intent] = scores.get(intent, 0.0) + weight * hits
+    folded = fold(text)
+    # phrases that single words miss
+    if re.search(r"sotto (il |al )?target|non (hanno |ha |sono )?(stat[oi] )?raggiunt|non raggiunt", folded):
+        scores["below_target"] = scores.get("below_target", 0) + 3
+    if re.search(r"(cambiat|modificat|variat|rivist)\w* (il |i |del |dei )?target|target (cambiat|modificat)", folded):
+        scores["target_changes"] = scores.get("target_changes", 0) + 3
+    if re.search(r"grado di raggiungimento|come (e'|è) andat", folded):
+        scores["achievement"] = scores.get("achievement", 0) + 2
+    if "interventi economici" in folded and "oneri" not in folded:
+        scores["interventions"] = scores.get("interventions", 0) + 2
+    years = tuple(int(y) for y in re.findall(r"\b(20\d{2})\b", text))
+    codes = tuple(re.findall(r"\b(\d+(?:\.\d+)+)\b", text))
+    area_m = re.search(r"\barea\s+(\d)\b", folded)
+    wants_cause = bool(re.search(r"\bperch[eé']|\bcausa|\bmotiv|\bcome mai", folded))
+    this_year = bool(re.search(r"quest['’ ]?anno|anno in corso|ultimo anno|anno corrente", folded))
+    intent: Intent = "retrieval"
+    if scores:
+        best = max(scores.items(), key=lambda kv: kv[1])
+        if best[1] >= 1.2:
+            intent = best[0]  # type: ignore[assignment]
+    if intent == "retrieval" and (codes or area_m) and "achievement" in scores:
+        intent = "achievement"
+    return Question(
+        text=text, intent=intent, scores=scores, year=years[0] if len(years) == 1 else None, years=years,
+        this_year=this_year, codes=codes, area=int(area_m.group(1)) if area_m else None, wants_cause=wants_cause,
+    )

@@ -1,0 +1,120 @@
+"""Writing grounded Markdown: numbers come only from facts and carry a footnote to them."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from .facts import Fact, FactBook
+from .grounding import Citations, Passage, Verification, fact_footnote, verify
+
+
+class SourceItem(BaseModel):
+    """One footnote of an answer or draft, for display (the UI's sources expander)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    label: str
+    kind: str  # 'dato' | 'passaggio'
+    text: str
+    file: str | None = None
+    line: int | None = None
+    page: int | None = None
+    where: str = ""
+
+
+class FactOut(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    label: str
+    value: str  # as written (Italian)
+    number: float
+    unit: str
+    source: str  # 'file, riga N' or the computation
+    derived_from: list[str] = []
+
+
+class Writer:
+    """Collects the facts and passages a text cites, numbering footnotes in order of use."""
+
+    def __init__(self, book: FactBook):
+        self.book = book
+        self._fact_labels: dict[str, str] = {}
+        self._passages: dict[str, Passage] = {}
+        self._passage_keys: dict[tuple[str, str, str], str] = {}
+
+    def n(self, fact: Fact | str | None, decimals: int | None = None, signed: bool = False, absolute: bool = False) -> str:
+        """The fact's value written the Italian way, with its footnote reference."""
+        if fact is None:
+            return "[dato non disponibile]"
+        f = self.book[fact] if isinstance(fact, str) else fact
+        self.book.add(f)
+        label = self._fact_labels.get(f.id)
+        if label is None:
+            label = str(len(self._fact_labels) + 1)
+            self._fact_labels[f.id] = label
+        return f"{f.text(decimals, signed=signed, absolute=absolute)}[^{label}]"
+
+    def quote(self, passage: Passage, limit: int = 600) -> str:
+        """A blockquote of (the start of) a passage, with its footnote reference."""
+        key = (passage.file, passage.label, passage.text[:80])
+        label = self._passage_keys.get(key)
+        if label is None:
+            label = f"p{len(self._passages) + 1}"
+            self._passages[label] = passage
+            self._passage_keys[key] = label
+        text = " ".join(passage.text.split())
+        truncated = len(text) > limit
+        if truncated:
+            cut = text[:limit]
+            text = cut[: cut.rfind(" ")] if " " in cut else cut
+        return f"> «{text}»[^{label}]" + (" (estratto)" if truncated else "")
+
+    def citations(self) -> Citations:
+        return Citations(facts={label: fid for fid, label in self._fact_labels.items()}, passages=dict(self._passages))
+
+    def footnotes(self) -> str:
+        lines = [f"[^{label}]: {fact_footnote(self.book[fid], self.book)}" for fid, label in self._fact_labels.items()]
+        lines += [f"[^{label}]: {p.footnote()}" for label, p in self._passages.items()]
+        return "\n".join(lines)
+
+    def finish(self, body: str, heading: str = "Fonti") -> str:
+        notes = self.footnotes()
+        return body.rstrip() + (f"\n\n### {heading}\n\n{notes}\n" if notes else "\n")
+
+    def verify(self, markdown: str) -> Verification:
+        return verify(markdown, self.book, self.citations())
+
+    def sources(self) -> list[SourceItem]:
+        items = []
+        for fid, label in self._fact_labels.items():
+            f = self.book[fid]
+            items.append(
+                SourceItem(
+                    label=label, kind="dato", text=fact_footnote(f, self.book),
+                    file=f.source.file if f.source else None, line=f.source.line if f.source else None,
+                    page=f.source.page if f.source else None, where=f.where() or "calcolo",
+                )
+            )
+        for label, p in self._passages.items():
+            line = page = None
+            if p.label.startswith("riga"):
+                line = int(p.label.split()[1].rstrip(","))
+            elif p.label.startswith("pag."):
+                page = int(p.label.split()[1])
+            items.append(SourceItem(label=label, kind="passaggio", text=p.text, file=p.file, line=line, page=page,
+                                    where=f"{p.file}, {p.label}"))
+        return items
+
+    def facts_out(self) -> list[FactOut]:
+        out = []
+        for fid in self._fact_labels:
+            f = self.book[fid]
+            out.append(
+                FactOut(
+                    id=f.id, label=f.label, value=f.text(), number=float(f.value), unit=f.unit,
+                    source=f.where() or fact_footnote(f, self.book).split("Fonte: ", 1)[-1].rstrip("."),
+                    derived_from=list(f.derived_from),
+                )
+            )
+        return out
