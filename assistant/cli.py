@@ -264,13 +264,16 @@ def documents(format: Fmt = typer.Option(Fmt.table, "--format", "-f")) -> None:
 
 
 def hit_table(query: str, hits) -> Table:
-    table = Table(title=query, show_lines=True, title_justify="left")
-    for column in ("#", "Sezione", "Fonte", "Passaggio", "Punteggio"):
-        table.add_column(column, overflow="fold")
+    table = Table(title=query, show_lines=True, title_justify="left", expand=True)
+    table.add_column("#", width=2)
+    table.add_column("Sezione", max_width=24, overflow="fold")
+    table.add_column("Fonte", max_width=24, overflow="fold")
+    table.add_column("Passaggio", ratio=1, overflow="fold")
+    table.add_column("Punteggio", width=9)
     for n, h in enumerate(hits, 1):
         where = f"riga {h.line}" if h.line is not None else (f"pag. {h.page}" if h.page is not None else "")
-        section = f"{h.section} – {h.title}" if h.section and not h.title.startswith(h.section) else h.title
-        table.add_row(str(n), section, f"{h.source} {where}".strip(), h.text, f"{h.score:.4f}")
+        section = h.title if not h.section or h.title.startswith((h.section, "Sezione")) else f"{h.section} – {h.title}"
+        table.add_row(str(n), section, f"{h.source}, {where}" if where else h.source, h.text, f"{h.score:.4f}")
     return table
 
 
