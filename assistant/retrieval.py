@@ -76,8 +76,8 @@ _CONTENT_WORDS = frozenset(
 )
 _APOSTROPHES_RE = re.compile(r"['’‘`´]")
 # numbers keep their inner separators ('4,5', '2.4.2', '19/05/2020' -> '19', '05', '2020')
-_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[a-z]+")
-_THOUSANDS_RE = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
+_TOKEN_RE = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[a-z]+")
+_THOUSANDS_RE = re.compile(r"^[0-9]{1,3}(?:\.[0-9]{3})+$")
 _stem_lock = threading.Lock()
 
 

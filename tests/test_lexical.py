@@ -49,10 +49,14 @@ def test_numbers_keep_their_form():
 
 
 @given(st.text())
-def test_tokens_never_fail_and_never_keep_a_stopword(text):
-    out = tokens(text)
-    stop = stopwords()
-    assert all(t and t not in stop for t in out if not t[0].isdigit())
+def test_tokens_never_fail_and_are_plain_terms(text):
+    for term in tokens(text):
+        assert term and term.isascii() and term == term.lower() and " " not in term
+
+
+@given(st.lists(st.sampled_from(sorted(stopwords()))))
+def test_a_text_of_stopwords_has_no_terms(words):
+    assert tokens(" ".join(words)) == []
 
 
 @given(st.text(alphabet=st.sampled_from("aeiouàèéìòù bcdlmnrst'’")))
