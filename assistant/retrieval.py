@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal, Protocol
 
@@ -183,8 +183,7 @@ class _Catalog:
 
     generation: str
     chunks: list[Chunk]
-    bm25: object | None
-    document_ids: frozenset[str] = field(default_factory=frozenset)
+    bm25: object | None  # rank_bm25.BM25Okapi, None when no chunk has a term
 
     @classmethod
     def build(cls, generation: str, chunks: list[Chunk]) -> "_Catalog":
@@ -192,7 +191,7 @@ class _Catalog:
 
         corpus = [tokens(c.text) for c in chunks]
         bm25 = BM25Okapi(corpus, k1=BM25_K1, b=BM25_B) if any(corpus) else None
-        return cls(generation, chunks, bm25, frozenset(c.document_id for c in chunks))
+        return cls(generation, chunks, bm25)
 
 
 _catalogs: dict[tuple[str, str | None], _Catalog] = {}

@@ -99,3 +99,15 @@ def test_pdf_hits_cite_pages(pdf_ws):
     assert top.page == 25 and top.line is None
     assert top.source == "relazione-performance-2019-ravenna.pdf"
     assert all(h.page is not None for h in hits)
+
+
+def test_the_embedder_loads_once_from_a_local_path():
+    from assistant.index import Embedder, default_model_path, load_embedder
+
+    model = load_embedder()
+    # RELAZIONE_EMBEDDING_MODEL naming the same local path reuses the loaded model
+    assert Embedder(str(default_model_path())).model is model
+    with pytest.raises(FileNotFoundError, match="modello di embedding non trovato"):
+        load_embedder("/nonexistent/model")
+    vectors = Embedder().encode(["uno", "due", "tre"])
+    assert len(vectors) == 3 and abs(sum(x * x for x in vectors[0]) - 1) < 1e-4
