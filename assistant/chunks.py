@@ -2,15 +2,23 @@
 
 Tables stay in the structured store; each table gets a one-line caption chunk so that a
 question about it finds where it is. Every chunk carries its document's metadata.
+
+A chunk is sized for the embedding model: all-MiniLM-L6-v2 reads at most 256 word pieces
+and silently drops the rest, and Italian text averages about 2.8 characters per word piece
+with its (English) vocabulary, so about 700 characters fit. Paragraphs are grouped up to
+that size, and a longer paragraph is split at sentence boundaries (each piece keeps the
+paragraph's line or page), so that no text is invisible to the dense search.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from pydantic import BaseModel, ConfigDict
 
-from ingest.model import Loc, Report
+from ingest.model import Loc, Paragraph, Report
 
-MAX_CHARS = 900  # a chunk grows paragraph by paragraph up to about this size
+MAX_CHARS = 700  # a chunk grows paragraph by paragraph up to this size (see the module doc)
 
 
 class Chunk(BaseModel):
@@ -85,8 +93,8 @@ def chunk_report(report: Report, document_id: str, max_chars: int = MAX_CHARS) -
     for section in report.sections:
         buffer: list[str] = []
         start: Loc | None = None
-        for paragraph in section.paragraphs:
-            if buffer and sum(len(t) for t in buffer) + len(paragraph.text) > max_chars:
+        for paragraph in _pieces(section.paragraphs, max_chars):
+            if buffer and sum(len(t) + 1 for t in buffer) + len(paragraph.text) > max_chars:
                 add("\n".join(buffer), section.number, section.title, section.path, start or section.source)
                 buffer, start = [], None
             if start is None:
@@ -98,3 +106,28 @@ def chunk_report(report: Report, document_id: str, max_chars: int = MAX_CHARS) -
         path = table.section_path or ((f"Sezione {table.section_number}",) if table.section_number else ("Tabelle",))
         add(table.caption, table.section_number, path[-1], path, table.source, caption=True)
     return chunks
+
+
+def _pieces(paragraphs: tuple[Paragraph, ...], max_chars: int) -> list[Paragraph]:
+    """Paragraphs, with any longer than `max_chars` split at sentence boundaries."""
+    out: list[Paragraph] = []
+    for paragraph in paragraphs:
+        if len(paragraph.text) <= max_chars:
+            out.append(paragraph)
+            continue
+        out += [Paragraph(text=piece, source=paragraph.source) for piece in _splitter(max_chars).split_text(paragraph.text)]
+    return out
+
+
+@lru_cache(maxsize=4)
+def _splitter(max_chars: int):
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    # sentence ends first, then clauses, then words; punctuation stays with its sentence
+    return RecursiveCharacterTextSplitter(
+        chunk_size=max_chars,
+        chunk_overlap=0,
+        separators=[r"(?<=[.;:!?])\s+", r"(?<=,)\s+", r"\s+"],
+        is_separator_regex=True,
+        keep_separator="end",
+    )

@@ -40,6 +40,18 @@ class ListFmt(str, Enum):
     csv = "csv"
 
 
+class SearchFmt(str, Enum):
+    json = "json"
+    jsonl = "jsonl"
+    table = "table"
+
+
+class Mode(str, Enum):
+    hybrid = "hybrid"
+    dense = "dense"
+    lexical = "lexical"
+
+
 def fail(message: str, code: int = 1) -> None:
     err.print(f"Errore: {message}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(code)
@@ -249,6 +261,52 @@ def documents(format: Fmt = typer.Option(Fmt.table, "--format", "-f")) -> None:
         for d in docs:
             table.add_row(d.kind, str(d.year), d.ente, d.source_file, str(d.indicators), d.sha256[:12], "sì" if d.synthetic else "")
         out.print(table)
+
+
+def hit_table(query: str, hits) -> Table:
+    table = Table(title=query, show_lines=True, title_justify="left", expand=True)
+    table.add_column("#", width=2)
+    table.add_column("Sezione", max_width=24, overflow="fold")
+    table.add_column("Fonte", max_width=24, overflow="fold")
+    table.add_column("Passaggio", ratio=1, overflow="fold")
+    table.add_column("Punteggio", width=9)
+    for n, h in enumerate(hits, 1):
+        where = f"riga {h.line}" if h.line is not None else (f"pag. {h.page}" if h.page is not None else "")
+        section = h.title if not h.section or h.title.startswith((h.section, "Sezione")) else f"{h.section} – {h.title}"
+        table.add_row(str(n), section, f"{h.source}, {where}" if where else h.source, h.text, f"{h.score:.4f}")
+    return table
+
+
+@app.command()
+def search(
+    query: str = typer.Argument(..., help="la domanda; '-' legge una domanda per riga da stdin"),
+    k: int = typer.Option(5, "--k", "-k", min=1, max=100, help="quanti passaggi"),
+    year: Optional[int] = typer.Option(None, "--year", "-y"),
+    section: Optional[str] = typer.Option(None, "--section", "-s", help="numero di sezione, es. 5 o 3.3"),
+    kind: Optional[str] = typer.Option(None, "--kind", help="relazione, piano o consuntivi"),
+    ente: Optional[str] = typer.Option(None, "--ente"),
+    mode: Mode = typer.Option(Mode.hybrid, "--mode", help="hybrid (semantica + lessicale), dense o lexical"),
+    format: Optional[SearchFmt] = typer.Option(None, "--format", "-f", help="table (default) o json; con '-' jsonl"),
+) -> None:
+    """Cerca nei testi delle Relazioni e dei Piani i passaggi che rispondono a una domanda, con sezione e riga o pagina.
+
+    Con QUERY '-' legge una domanda per riga da stdin e scrive un oggetto JSON per riga:
+    {"query": ..., "hits": [{"text", "section", "title", "line", "page", "source", "score", ...}]}."""
+    with errors():
+        ws = Workspace()
+        queries = (line.strip() for line in sys.stdin) if query == "-" else iter([query])
+        fmt = format or (SearchFmt.jsonl if query == "-" else SearchFmt.table)
+        for q in filter(None, queries):
+            hits = ws.search(q, k, year=year, section=section, kind=kind, ente=ente, mode=mode.value)
+            if fmt is SearchFmt.table:
+                out.print(hit_table(q, hits))
+                continue
+            record = {"query": q, "hits": [h.model_dump(mode="json") for h in hits]}
+            if fmt is SearchFmt.json and query != "-":
+                sys.stdout.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+            else:
+                sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+                sys.stdout.flush()
 
 
 @app.command()

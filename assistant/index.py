@@ -18,7 +18,8 @@ from .chunks import Chunk
 from .settings import Settings
 
 ProgressFn = Callable[[str, int, int], None]
-BATCH = 32
+BATCH = 32  # texts per call to the model while indexing
+WRITE_BATCH = 256  # records per call to Chroma
 
 _model_lock = threading.Lock()
 _models: dict[str, object] = {}
@@ -44,7 +45,7 @@ def load_embedder(path: str | Path | None = None):
 
             if not Path(key).exists():
                 raise FileNotFoundError(f"modello di embedding non trovato: {key}")
-            model = SentenceTransformer(key, device="cpu", local_files_only=True)
+            model = SentenceTransformer(str(key), device="cpu", local_files_only=True)
             _models[key] = model
     return model
 
@@ -58,13 +59,18 @@ class Embedder:
         return load_embedder(self.model_path)
 
     def encode(self, texts: list[str], progress: ProgressFn | None = None) -> list[list[float]]:
+        """Unit-length vectors, computed in batches of BATCH (progress after each batch)."""
         vectors: list[list[float]] = []
+        model = self.model
         for start in range(0, len(texts), BATCH):
             batch = texts[start : start + BATCH]
-            vectors += self.model.encode(batch, batch_size=BATCH, normalize_embeddings=True).tolist()
+            vectors += model.encode(batch, batch_size=BATCH, normalize_embeddings=True).tolist()
             if progress:
                 progress("indicizzazione", min(start + BATCH, len(texts)), len(texts))
         return vectors
+
+    def encode_query(self, text: str) -> list[float]:
+        return self.model.encode([text], normalize_embeddings=True)[0].tolist()
 
 
 def chroma_client(settings: Settings):
@@ -99,13 +105,13 @@ class ChromaIndex:
         if not chunks:
             return
         vectors = self.embedder.encode([c.text for c in chunks], progress)
-        for start in range(0, len(chunks), 256):
-            part = chunks[start : start + 256]
+        for start in range(0, len(chunks), WRITE_BATCH):
+            part = chunks[start : start + WRITE_BATCH]
             self.collection.add(
                 ids=[c.id for c in part],
                 documents=[c.text for c in part],
                 metadatas=[c.metadata() for c in part],
-                embeddings=vectors[start : start + 256],
+                embeddings=vectors[start : start + WRITE_BATCH],
             )
 
     def delete(self, document_ids: Iterable[str]) -> None:
@@ -119,6 +125,18 @@ class ChromaIndex:
 
     def count(self) -> int:
         return self.collection.count()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embedder.encode_query(text)
+
+    def query(self, vector: list[float], n: int, where: dict | None = None) -> list[tuple[str, float]]:
+        """The `n` nearest chunks to `vector` among those matching `where`: (chunk id, cosine similarity)."""
+        if n <= 0:
+            return []
+        got = self.collection.query(query_embeddings=[vector], n_results=n, where=where, include=["distances"])
+        ids = (got.get("ids") or [[]])[0]
+        distances = (got.get("distances") or [[]])[0]
+        return [(chunk_id, 1.0 - float(distance)) for chunk_id, distance in zip(ids, distances)]
 
 
 def open_index(settings: Settings) -> ChromaIndex:

@@ -25,6 +25,11 @@ class Settings(BaseSettings):
     embedding_model: str | None = Field(default=None, description="path of a local sentence-transformers model")
     corpus_dir: Path = REPO_ROOT / "corpus"
 
+    # hybrid search: weighted reciprocal rank fusion (see assistant/retrieval.py)
+    rrf_k: float = Field(default=5.0, gt=0, description="reciprocal rank fusion constant")
+    dense_weight: float = Field(default=0.5, ge=0, description="weight of the dense (embedding) ranking")
+    lexical_weight: float = Field(default=1.0, ge=0, description="weight of the lexical (BM25) ranking")
+
     llm: str | None = Field(default=None, description="'ollama:qwen2.5:7b', 'openai:<model>'; none = deterministic")
     llm_base_url: str | None = None
     llm_api_key: SecretStr | None = None

@@ -7,7 +7,7 @@ never disagree:
 1. in a transaction, delete what the new document replaces (same sha256, or same Ente,
    year and kind) and insert the document and its chunks;
 2. write the new chunks to the index; on failure roll back and remove them;
-3. commit; on failure remove the new chunks from the index;
+3. commit; on failure roll back and remove the new chunks from the index;
 4. only then remove the replaced documents' chunks from the index. A crash between the
    steps can leave index entries without a document, never the reverse: `reconcile`
    removes them, and searches only return chunks of documents in the store.
@@ -36,7 +36,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, defer, mapped_column, sessionmaker
 
 from ingest.model import Report
 
@@ -169,7 +169,11 @@ class Store:
 
     def documents(self, ente: str | None = None) -> list[DocumentInfo]:
         with self._sessions() as s:
-            q = select(_Document).order_by(_Document.ente, _Document.year, _Document.kind, _Document.ingested_at)
+            q = (
+                select(_Document)
+                .options(defer(_Document.report_json))  # the whole Report is read by `report` only
+                .order_by(_Document.ente, _Document.year, _Document.kind, _Document.ingested_at)
+            )
             if ente:
                 q = q.where(_Document.ente == ente)
             return [_info(r) for r in s.scalars(q)]
@@ -220,9 +224,12 @@ class Store:
             return [_chunk(r) for r in s.scalars(q)]
 
     def generation(self) -> str:
-        """Changes whenever a document is added or removed (for caches built on the store)."""
-        docs = self.documents()
-        return f"{len(docs)}:" + ",".join(sorted(d.id for d in docs))
+        """Changes whenever a document is added or removed (for caches built on the store).
+
+        One small query on the document ids (every ingestion makes a new id), cheap enough
+        to run before each search."""
+        ids = sorted(self.document_ids())
+        return f"{len(ids)}:" + ",".join(ids)
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -280,7 +287,12 @@ class Store:
                     except BaseException:
                         _quietly(index.delete, [document_id])
                         raise
-                s.commit()
+                try:
+                    s.commit()
+                except BaseException:
+                    if index is not None:
+                        _quietly(index.delete, [document_id])
+                    raise
             except BaseException:
                 s.rollback()
                 raise

@@ -31,6 +31,7 @@ from ingest.scoring import Scorecard, score_report
 from ingest.yearview import year_report
 
 from .chunks import chunk_report
+from .retrieval import Hit, RetrievalError, Retriever, SearchFilters, SearchMode
 from .settings import Settings, get_settings
 from .store import DocumentInfo, IndexWriter, SaveResult, Store
 
@@ -178,6 +179,33 @@ class Workspace:
 
     def documents(self) -> list[DocumentInfo]:
         return self.store.documents()
+
+    # -- retrieval ------------------------------------------------------------------------
+
+    @cached_property
+    def retriever(self) -> Retriever:
+        s = self.settings
+        return Retriever(
+            self.store, self.index, rrf_k=s.rrf_k, dense_weight=s.dense_weight, lexical_weight=s.lexical_weight  # type: ignore[arg-type]
+        )
+
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        *,
+        year: int | None = None,
+        section: str | None = None,
+        kind: str | None = None,
+        ente: str | None = None,
+        mode: SearchMode = "hybrid",
+    ) -> list[Hit]:
+        """Passages of one Ente's documents that answer `query`, best first, with their citation."""
+        filters = SearchFilters(ente=self.ente(ente), year=year, kind=kind, section=section)
+        try:
+            return self.retriever.search(query, k, filters, mode)
+        except RetrievalError as exc:
+            raise WorkspaceError(str(exc)) from None
 
     # -- views ----------------------------------------------------------------------------
 

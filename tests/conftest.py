@@ -1,11 +1,16 @@
-"""Shared fixtures: the bundled corpus, the truth files, isolated data directories."""
+"""Shared fixtures: the bundled corpus, the truth files, isolated data directories, the corpus
+ingested once per Chroma backend, and a real `chroma run` server for the server variant."""
 
 from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
+import uuid
 from pathlib import Path
 
 import pytest
@@ -19,6 +24,10 @@ RELAZIONE_TXT = CORPUS / "relazione-performance-2019-ravenna.txt"
 RELAZIONE_PDF = CORPUS / "relazione-performance-2019-ravenna.pdf"
 PIANO_TXT = CORPUS / "piano-performance-2019-2021-ravenna-SINTETICO.txt"
 CONSUNTIVI_CSV = CORPUS / "consuntivi-2020-ravenna-SINTETICO.csv"
+QUESTIONS = DATA / "retrieval-questions.jsonl"
+
+# the two ways the app reaches Chroma; the server variant needs a `chroma run` process
+BACKENDS = ["embedded", pytest.param("server", marks=pytest.mark.server)]
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -83,3 +92,131 @@ def run_cli(*args: str, stdin: str | None = None, env: dict | None = None, timeo
         [sys.executable, "-m", "assistant.cli", *args],
         input=stdin, capture_output=True, text=True, cwd=ROOT, env=full_env, timeout=timeout,
     )
+
+
+def load_questions() -> list[dict]:
+    """Each: {"question": ..., "expected": {"line": <1-based line of the .txt>, "contains": <substring>}}."""
+    return [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory) -> str:
+    """A real Chroma server on 127.0.0.1 (free port, temp path), stopped at the end of the session."""
+    exe = Path(sys.executable).parent / "chroma"
+    if not exe.exists():
+        pytest.fail(f"the chroma executable is missing next to the interpreter: {exe}")
+    path = tmp_path_factory.mktemp("chroma-server")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = path.parent / f"{path.name}.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            [str(exe), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"chroma run exited with {proc.returncode}: {log_path.read_text(errors='replace')[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"chroma run did not answer its heartbeat within 60 s: {log_path.read_text(errors='replace')[-2000:]}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def make_settings(data_dir: Path, backend: str, request, collection: str | None = None):
+    from assistant.settings import Settings
+
+    extra = {}
+    if backend == "server":
+        extra["chroma_url"] = request.getfixturevalue("chroma_server")
+    if collection:
+        extra["chroma_collection"] = collection
+    return Settings(data_dir=data_dir, **extra)
+
+
+def _ingest_corpus(settings):
+    from assistant.workspace import Workspace, expand
+
+    ws = Workspace(settings)
+    for path in expand([CORPUS]):
+        ws.ingest(path)
+    return ws
+
+
+@pytest.fixture(scope="session")
+def embedded_corpus_ws(tmp_path_factory):
+    """The bundled corpus ingested once (store + embedded Chroma) into a temp data dir."""
+    from assistant.settings import Settings
+
+    return _ingest_corpus(Settings(data_dir=tmp_path_factory.mktemp("corpus-embedded")))
+
+
+@pytest.fixture(scope="session")
+def server_corpus_ws(tmp_path_factory, chroma_server):
+    """The bundled corpus ingested once into a temp store and the `chroma run` server."""
+    from assistant.settings import Settings
+
+    return _ingest_corpus(Settings(data_dir=tmp_path_factory.mktemp("corpus-server"), chroma_url=chroma_server))
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def corpus_ws(request):
+    """The ingested corpus, once per Chroma backend: tests using it run against both."""
+    return request.getfixturevalue(f"{request.param}_corpus_ws")
+
+
+@pytest.fixture(scope="session")
+def pdf_ws(tmp_path_factory):
+    """Only the PDF of the Relazione ingested (embedded Chroma): hits cite pages."""
+    from assistant.settings import Settings
+    from assistant.workspace import Workspace
+
+    ws = Workspace(Settings(data_dir=tmp_path_factory.mktemp("pdf")))
+    ws.ingest(RELAZIONE_PDF)
+    return ws
+
+
+@pytest.fixture(params=BACKENDS)
+def fresh_settings(request, tmp_path):
+    """Settings for an empty store and index of this test only (own data dir, own collection)."""
+    return make_settings(tmp_path, request.param, request, collection=f"test-{uuid.uuid4().hex[:12]}")
+
+
+@pytest.fixture
+def cli_env(monkeypatch):
+    """Point the CLI (which reads its settings from the environment) at the given settings."""
+    from assistant.settings import get_settings
+
+    def use(settings) -> None:
+        monkeypatch.setenv("RELAZIONE_DATA_DIR", str(settings.data_dir))
+        monkeypatch.setenv("RELAZIONE_CHROMA_COLLECTION", settings.chroma_collection)
+        if settings.chroma_url:
+            monkeypatch.setenv("RELAZIONE_CHROMA_URL", settings.chroma_url)
+        else:
+            monkeypatch.delenv("RELAZIONE_CHROMA_URL", raising=False)
+        get_settings.cache_clear()
+
+    yield use
+    get_settings.cache_clear()

@@ -31,3 +31,13 @@ def test_core_imports_without_heavy_dependencies():
         f"bad = [m for m in {FORBIDDEN!r} if m in sys.modules]; assert not bad, bad"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+def test_every_command_is_in_the_readme():
+    from assistant.cli import app
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    names = [c.name or c.callback.__name__ for c in app.registered_commands]
+    assert "search" in names
+    for name in names:
+        assert f"relazione {name}" in readme, name
