@@ -137,7 +137,8 @@ class Assistant:
             cached = self._cache.get(key)
         if cached is None:
             view = self.workspace.view(year, ente)
-            book = build_facts(view.report, view.scorecard)
+            tree_file = view.plan.source_file if (view.basis != "relazione" and view.plan) else None
+            book = build_facts(view.report, view.scorecard, tree_file)
             if view.relazione is not None and view.relazione is not view.report:
                 from .facts import table_facts
 
@@ -162,6 +163,8 @@ class Assistant:
             wanted = q.year or year
             if q.intent == "target_changes" and wanted is None:
                 wanted = self.default_year(resolved_ente)
+            if q.intent == "financial" and wanted not in self.workspace.years(resolved_ente):
+                wanted = None  # years named are columns of the financial table of the latest Relazione
             view, book = self.context(wanted, resolved_ente)
         except WorkspaceError as exc:
             return Answer(question=question, intent=q.intent, answer=str(exc).capitalize() + ".", verified=True)
@@ -273,12 +276,9 @@ def passage_search(ws: Workspace) -> PassageSearch:
     from ingest.model import Loc
 
     from .grounding import Passage
-    from .retrieval import Retriever, SearchFilters
-
-    retriever = Retriever(ws.store, ws.index)
 
     def search(query: str, k: int, filters: dict) -> list[Passage]:
-        hits = retriever.search(query, k + 3, SearchFilters(**filters))
+        hits = ws.search(query, k + 3, **filters)
         passages = [
             Passage(text=h.text, file=h.source, label=Loc(line=h.line, page=h.page).label(),
                     section=" > ".join(h.section_path))

@@ -364,7 +364,7 @@ def ask(
             return
         answer = assistant.ask(question, year, ente)
         if format is AskFmt.text:
-            out.print(answer.markdown(), markup=False, highlight=False)
+            sys.stdout.write(answer.markdown())
             status = "verificata" if answer.verified else "NON verificata: " + "; ".join(answer.unverified_numbers)
             err.print(f"[{status}] {answer.note or ''}".rstrip(), markup=False, highlight=False)
         else:

@@ -238,6 +238,7 @@ def render_section(section: str, view: YearView, book: FactBook, w: Writer, sear
         top = max((i for i in interventions if i.share is not None), key=lambda i: i.share.value, default=None)
         return env.get_template("drafts/section_2.md.j2").render(
             **common, context_passages=context, staff_passage=staff, fin=financial_view(book, view),
+            context_focus=CONTEXT_QUERY, staff_focus=STAFF_QUERY,
             resources=resource_items(book, view), interventions=interventions, total_interventions=total,
             top_intervention=top,
         )
@@ -267,7 +268,9 @@ def render_section(section: str, view: YearView, book: FactBook, w: Writer, sear
     if section == "5":
         composed: Composed = answer_target_changes(Question(text="", intent="target_changes", scores={}), view, book, w)
         process = _process_passage(view, search)
-        return env.get_template("drafts/section_5.md.j2").render(**common, changes=composed.body, process_passage=process)
+        return env.get_template("drafts/section_5.md.j2").render(
+            **common, changes=composed.body, process_passage=process, process_focus=PROCESS_QUERY
+        )
     raise ValueError(f"sezione sconosciuta: {section} (sezioni: {', '.join(ORDER)}, all)")
 
 
@@ -280,13 +283,18 @@ def _passages(view: YearView, search: PassageSearch | None, query: str, section:
     return search(query, k, filters)
 
 
+CONTEXT_QUERY = "scenario economico valore aggiunto export occupazione imprese registrate normative"
+STAFF_QUERY = "personale unità in calo turnover"
+PROCESS_QUERY = "fasi e tempistiche del processo di misurazione e valutazione"
+
+
 def _context_passages(view: YearView, search: PassageSearch | None) -> tuple[list[Passage], Passage | None]:
-    context = _passages(view, search, "scenario economico valore aggiunto export occupazione imprese registrate normative", "2", 3)
-    staff = next(iter(_passages(view, search, "personale unità in calo turnover", "2", 1)), None)
+    context = _passages(view, search, CONTEXT_QUERY, "2", 3)
+    staff = next(iter(_passages(view, search, STAFF_QUERY, "2", 1)), None)
     context = [p for p in context if staff is None or p.text != staff.text]
     return context, staff
 
 
 def _process_passage(view: YearView, search: PassageSearch | None) -> Passage | None:
-    hits = _passages(view, search, "fasi e tempistiche del processo di misurazione e valutazione", "5", 1)
+    hits = _passages(view, search, PROCESS_QUERY, "5", 1)
     return hits[0] if hits else None

@@ -34,6 +34,7 @@ class Fact(BaseModel):
     operation: Operation = "read"
     derived_from: tuple[str, ...] = ()
     scope: tuple[str, ...] = ()  # objective codes, indicator keys, table names: for lookups
+    name: str = ""  # short name used when another fact lists what it was computed from
 
     def text(self, decimals: int | None = None, signed: bool = False, absolute: bool = False) -> str:
         """The value written the Italian way, with its unit: '1.838.556 €', '92,15%', '-5,0%'.
@@ -203,35 +204,62 @@ def indicator_facts(book: FactBook, report: Report, card: Scorecard) -> None:
             book.add(Fact(
                 id=f"{ind.key}#achievement", value=as_pct(score.achievement), unit="%", decimals=2,
                 label=f"Grado di raggiungimento dell'indicatore {name}", operation="achievement",
-                derived_from=derived, scope=scope,
+                derived_from=derived, scope=scope, name=f"«{ind.name}»",
             ))
             if actual is not None and target is not None and not score.met:
                 book.difference(actual, target, f"Scostamento dal target dell'indicatore {name} (consuntivo - target)")
 
 
-def node_facts(book: FactBook, card: Scorecard) -> None:
-    """Achievement and weight of every objective, area and of the Ente."""
+_WEIGHT_KEYS = ("section_3_1", "piano_3_1", "section_3_2", "piano_3_2", "section_1", "section_3_3")
 
-    def visit(node: NodeScore, parent: str | None) -> None:
+
+def _weight_loc(sources) -> Loc | None:
+    for key in _WEIGHT_KEYS:
+        if key in sources:
+            return sources[key].source
+    return next((w.source for w in sources.values()), None)
+
+
+def node_facts(book: FactBook, card: Scorecard, report: Report, tree_file: str | None = None) -> None:
+    """Achievement and weight of every objective, area and of the Ente; weights cite the row
+    where they are printed (in `tree_file` when the tree comes from another file, a Piano)."""
+
+    def weight_loc(node: NodeScore) -> Loc | None:
+        if node.level == "area":
+            area = next((a for a in report.areas if str(a.number) == node.code), None)
+            return _weight_loc(area.weight_sources) if area else None
+        if node.level == "strategic":
+            s = report.find_strategic(node.code)
+            return _weight_loc(s.weight_sources) if s else None
+        if node.level == "operational":
+            o = report.find_operational(node.code)
+            return o.source if o else None
+        return None
+
+    def visit(node: NodeScore) -> None:
         key = f"{node.level}:{node.code}"
+        short = {"ente": "Ente", "area": f"area {node.code}", "strategic": f"obiettivo {node.code}",
+                 "operational": f"obiettivo {node.code}"}.get(node.level, node.code)
         what = {"ente": "dell'Ente", "area": f"dell'area {node.code}", "strategic": f"dell'obiettivo strategico {node.code}",
                 "operational": f"dell'obiettivo operativo {node.code}"}.get(node.level, node.code)
-        children = tuple(f"{c.level}:{c.code}#achievement" for c in node.children) or tuple(f"{i.key}#achievement" for i in node.indicators)
+        children = tuple(f"{c.level}:{c.code}#achievement" for c in node.children if c.achievement is not None) if (
+            node.level in ("ente", "area") or not node.indicators or node.basis.startswith("obiettivi")
+        ) else tuple(f"{i.key}#achievement" for i in node.indicators if i.achievement is not None)
         if node.achievement is not None:
             book.add(Fact(
                 id=f"{key}#achievement", value=as_pct(node.achievement), unit="%", decimals=2,
                 label=f"Grado di raggiungimento {what} (media ponderata: {node.basis})",
-                operation="weighted_mean", derived_from=children, scope=(node.code,),
+                operation="weighted_mean", derived_from=children, scope=(node.code,), name=short,
             ))
         if node.weight_pct is not None and node.level != "ente":
-            book.add(Fact(
-                id=f"{key}#weight", value=node.weight_pct, unit="%", decimals=_decimals_of(node.weight_pct),
-                label=f"Peso {what}", scope=(node.code,),
-            ))
+            book.read(
+                f"{key}#weight", node.weight_pct, f"Peso {what}", report, weight_loc(node), unit="%",
+                scope=(node.code,), decimals=_decimals_of(node.weight_pct), file=tree_file,
+            )
         for child in node.children:
-            visit(child, key)
+            visit(child)
 
-    visit(card.root, None)
+    visit(card.root)
 
 
 def table_facts(book: FactBook, report: Report) -> None:
@@ -266,9 +294,9 @@ def _decimals_of(value: Decimal) -> int:
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
-def build_facts(report: Report, card: Scorecard) -> FactBook:
+def build_facts(report: Report, card: Scorecard, tree_file: str | None = None) -> FactBook:
     book = FactBook()
     indicator_facts(book, report, card)
-    node_facts(book, card)
+    node_facts(book, card, report, tree_file)
     table_facts(book, report)
     return book

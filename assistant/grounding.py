@@ -156,11 +156,19 @@ def fact_footnote(fact: Fact, book: FactBook) -> str:
             f = book.get(fid)
             if f is None:
                 continue
-            parts.append(f"{f.text()} ({f.source.file}, {f.source.label})" if f.source else f.text())
+            value = f"{f.name} {f.text()}" if f.name else f.text()
+            parts.append(f"{value} ({f.source.file}, {f.source.label})" if f.source else value)
         origin = _OPERATION_WORDS.get(fact.operation, "calcolato da") + " " + "; ".join(parts)
     else:
-        origin = "calcolato"
+        origin = _NO_SOURCE.get(fact.operation, "impostazione del calcolo")
     return f"{fact.text()} — {fact.label}. Fonte: {origin}."
+
+
+_NO_SOURCE = {
+    "count": "conteggio sulle tabelle degli indicatori",
+    "ratio": "ricalcolo del controllo sui valori stampati",
+    "read": "impostazione del calcolo",
+}
 
 
 _OPERATION_WORDS = {

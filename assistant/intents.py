@@ -11,17 +11,17 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-import snowballstemmer
 from pydantic import BaseModel, ConfigDict
 
 from ingest.textnorm import fold
+
+from .retrieval import stem
 
 Intent = Literal[
     "target_changes", "below_target", "achievement", "indicator", "count", "financial",
     "interventions", "resources", "findings", "retrieval",
 ]
 
-_STEMMER = snowballstemmer.stemmer("italian")
 _STOP = {
     "il", "lo", "la", "i", "gli", "le", "un", "uno", "una", "di", "a", "da", "in", "con", "su", "per", "tra",
     "fra", "e", "o", "che", "chi", "cui", "del", "dello", "della", "dei", "degli", "delle", "al", "allo",
@@ -33,11 +33,11 @@ _STOP = {
 
 def stems(text: str) -> list[str]:
     words = re.findall(r"[a-z0-9]+", fold(text).replace("'", " "))
-    return [_STEMMER.stemWord(w) for w in words if w not in _STOP]
+    return [stem(w) for w in words if w not in _STOP]
 
 
 def _s(*words: str) -> set[str]:
-    return {_STEMMER.stemWord(fold(w)) for w in words}
+    return {stem(fold(w)) for w in words}
 
 
 # (intent, stems that signal it, weight)
@@ -48,11 +48,10 @@ _SIGNALS: list[tuple[Intent, set[str], float]] = [
     ("target_changes", _s("piano", "target"), 0.6),
     ("below_target", _s("sotto", "scostamento", "scostamenti", "raggiunto", "raggiunti", "mancato", "mancati",
                         "inferiore", "inferiori", "insufficiente", "deviazione", "deviazioni", "disallineamento"), 1.5),
-    ("achievement", _s("raggiungimento", "performance", "andata", "andato", "risultato", "risultati",
-                       "valutazione", "punteggio", "complessivo", "complessiva"), 1.2),
-    ("indicator", _s("algoritmo", "misure", "misura", "formula", "calcolato", "consuntivo", "valore", "peso",
-                     "indicatore"), 1.0),
-    ("count", _s("quanti", "quante", "numero"), 1.6),
+    ("achievement", _s("raggiungimento", "performance", "risultato", "risultati", "valutazione", "punteggio",
+                       "complessivo", "complessiva"), 1.2),
+    ("indicator", _s("algoritmo", "misure", "misura", "formula", "calcolato", "consuntivo", "valore", "peso"), 1.0),
+    ("count", _s("quanti", "quante"), 2.5),
     ("financial", _s("proventi", "oneri", "bilancio", "diritto", "annuale", "segreteria", "avanzo", "disavanzo",
                      "gestione", "ammortamenti", "accantonamenti", "economico", "finanziaria", "straordinaria",
                      "precedenti", "andamento", "trend", "confronta", "confronto", "rispetto"), 1.3),
@@ -93,7 +92,9 @@ def parse_question(text: str) -> Question:
         scores["below_target"] = scores.get("below_target", 0) + 3
     if re.search(r"(cambiat|modificat|variat|rivist)\w* (il |i |del |dei )?target|target (cambiat|modificat)", folded):
         scores["target_changes"] = scores.get("target_changes", 0) + 3
-    if re.search(r"grado di raggiungimento|come (e'|è) andat", folded):
+    if re.search(r"grado di raggiungimento", folded) or (
+        re.search(r"com(e |')(e' |è )?andat", folded) and re.search(r"\b(ente|camera|area|obiettiv|performance|risultat)", folded)
+    ):
         scores["achievement"] = scores.get("achievement", 0) + 2
     if "interventi economici" in folded and "oneri" not in folded:
         scores["interventions"] = scores.get("interventions", 0) + 2
@@ -109,6 +110,10 @@ def parse_question(text: str) -> Question:
             intent = best[0]  # type: ignore[assignment]
     if intent == "retrieval" and (codes or area_m) and "achievement" in scores:
         intent = "achievement"
+    if wants_cause and intent in ("target_changes", "findings") and not re.search(r"\bquali\b", folded):
+        intent = "retrieval"  # 'perché è stato eliminato X?' asks for the reason the document gives
+    if re.match(r"\s*(quando|chi|dove)\b", folded) and intent not in ("count",):
+        intent = "retrieval"  # dates, people and places are in the narrative, not in the tables
     return Question(
         text=text, intent=intent, scores=scores, year=years[0] if len(years) == 1 else None, years=years,
         this_year=this_year, codes=codes, area=int(area_m.group(1)) if area_m else None, wants_cause=wants_cause,

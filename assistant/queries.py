@@ -7,6 +7,7 @@ answered from retrieval: the best passages, quoted, with section and line or pag
 
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 from pydantic import BaseModel, ConfigDict
@@ -29,10 +30,20 @@ PassageSearch = Callable[[str, int, dict], list[Passage]]
 
 
 class Table(BaseModel):
+    """A table of an answer; cells may carry footnote references ([^n])."""
+
     model_config = ConfigDict(frozen=True)
 
     columns: list[str]
     rows: list[list[str]]
+
+    def markdown(self) -> str:
+        head = "| " + " | ".join(self.columns) + " |\n|" + "---|" * len(self.columns)
+        return head + "\n" + "\n".join("| " + " | ".join(r) + " |" for r in self.rows)
+
+    def plain(self) -> list[list[str]]:
+        """Rows without footnote references, for a data grid."""
+        return [[_strip_ref(c) for c in r] for r in self.rows]
 
 
 class Composed(BaseModel):
@@ -140,7 +151,8 @@ def _claim_line(f, claim, view: YearView, book: FactBook, w: Writer) -> str:
         table = _target_fact(book, ind)
         return (f"obiettivo {claim.objective}, indicatore «{ind.name if ind else claim.indicator}»: target portato a "
                 f"{w.n(claimed) if claimed else claim.new_target} secondo la sezione 5 ({claim.source.label()}); "
-                f"la tabella riporta {w.n(table) if table else 'un altro valore'} ({f.source.label() if f.source else '—'}): {status}.")
+                f"la tabella riporta {(ind.target.operator + ' ' + w.n(table)) if table else 'un altro valore'} "
+                f"({f.source.label() if f.source else '—'}): {status}.")
     if claim is not None and claim.kind == "move":
         where = f.printed or "—"
         return (f"indicatore «{ind.name if ind else claim.indicator}» spostato da {claim.from_objective} a {claim.objective} "
@@ -161,8 +173,10 @@ def _plan_line(f, view: YearView, book: FactBook, w: Writer) -> str:
         planned = book.get(f"plan:{p_ind.key}#target{view.year}") if p_ind else None
         reported = _target_fact(book, r_ind)
         why = "modifica dichiarata nella sezione 5" if f.kind == FindingKind.target_changed_explained else "**senza spiegazione nella sezione 5**"
-        return (f"obiettivo {code}, «{f.indicator}»: target {w.n(planned) if planned else f.expected} nel Piano, "
-                f"{w.n(reported) if reported else f.printed} nella Relazione ({f.source.label() if f.source else '—'}): {why}.")
+        planned_text = f"{p_ind.targets_by_year[view.year].operator} {w.n(planned)}" if planned else f.expected
+        reported_text = f"{r_ind.target.operator} {w.n(reported)}" if reported else f.printed
+        return (f"obiettivo {code}, «{f.indicator}»: target {planned_text} nel Piano, "
+                f"{reported_text} nella Relazione ({f.source.label() if f.source else '—'}): {why}.")
     if f.kind == FindingKind.weight_changed:
         code = f.operational_objective or f.strategic_objective
         planned = book.get(f"plan-weight:{code}:{f.indicator or ''}")
@@ -252,31 +266,38 @@ def answer_below_target(q: Question, view: YearView, book: FactBook, w: Writer, 
         )
         if q.wants_cause and search is not None:
             passage = cause_passage(ind, view, search)
-            lines.append(f"  Causa indicata nel documento: {_inline_quote(w, passage)}" if passage else "  Causa: [causa da indicare] — nessun passaggio del documento la spiega.")
+            lines.append(f"  Causa indicata nel documento: {_inline_quote(w, passage, ind.name + ' causa')}" if passage else "  Causa: [causa da indicare] — nessun passaggio del documento la spiega.")
         rows.append([
-            ind.operational_objective or ind.strategic_objective, ind.name, _strip_ref(w.n(actual)),
-            f"{ind.target.operator} {_strip_ref(w.n(target))}", _strip_ref(w.n(ach)), band or "",
+            ind.operational_objective or ind.strategic_objective, ind.name, (w.n(actual)),
+            f"{ind.target.operator} {(w.n(target))}", (w.n(ach)), band or "",
         ])
     table = Table(columns=["Obiettivo", "Indicatore", "Consuntivo", "Target", "Raggiungimento", "Valutazione"], rows=rows)
     return Composed(intent="below_target", body="\n".join(lines), table=table)
 
 
-def _inline_quote(w: Writer, passage: Passage) -> str:
-    quoted = w.quote(passage, limit=400)
+def _inline_quote(w: Writer, passage: Passage, focus: str | None = None) -> str:
+    quoted = w.quote(passage, limit=400, focus=focus)
     return "\n\n  " + quoted
 
 
+# words every indicator name uses: they say nothing about what a passage is about
+_GENERIC = set(stems("indicatore indicatori percentuale numero progetto progetti attività attivate attivati risultato "
+                     "risultati media grado livello valore totale imprese realizzati realizzate coinvolti coinvolte "
+                     "utilizzo risorse tema"))
+
+
 def cause_passage(ind: Indicator, view: YearView, search: PassageSearch) -> Passage | None:
-    """A narrative passage that plausibly explains the deviation: it must name the indicator's
-    subject (shared stems) and speak of a cause."""
-    query = f"{ind.name} causa motivo scostamento"
-    hits = search(query, 5, {"ente": view.ente})
-    subject = {s for s in stems(ind.name) if len(s) > 3}
+    """A narrative passage of the same year that explains the deviation: it must share most of
+    the indicator's distinctive words (or name its objective) and speak of a cause."""
+    code = ind.operational_objective or ind.strategic_objective
+    hits = search(f"{ind.name} causa motivo scostamento", 5, {"ente": view.ente, "year": view.year})
+    subject = {s for s in stems(ind.name) if len(s) > 2} - _GENERIC
+    if not subject:
+        return None
     for p in hits:
         words = set(stems(p.text))
-        if len(subject & words) >= max(2, len(subject) // 2) and any(
-            c in fold(p.text) for c in ("a causa", "causa", "dovut", "per effetto", "in quanto", "poiche", "perche")
-        ):
+        about = len(subject & words) >= max(2, (2 * len(subject) + 2) // 3) or re.search(rf"\b{re.escape(code)}\b", p.text)
+        if about and any(c in fold(p.text) for c in ("a causa", "dovut", "per effetto", "in quanto", "poiche", "perche")):
             return p
     return None
 
@@ -306,8 +327,10 @@ def answer_achievement(q: Question, view: YearView, book: FactBook, w: Writer) -
             for s in area.children:
                 if s.achievement is None:
                     continue
-                rows.append([s.code, s.title, _strip_ref(w.n(f"strategic:{s.code}#weight")),
-                             _strip_ref(w.n(f"strategic:{s.code}#achievement")), s.band or ""])
+                rows.append([s.code, s.title, w.n(f"strategic:{s.code}#weight"),
+                             w.n(f"strategic:{s.code}#achievement"), s.band or ""])
+        table = Table(columns=["Obiettivo strategico", "Titolo", "Peso", "Raggiungimento", "Valutazione"], rows=rows)
+        lines += ["", table.markdown()]
         below = [s for a in root.children for s in a.children if s.band and s.band != "raggiunto"]
         if below:
             lines += ["", "Obiettivi strategici non pienamente raggiunti: " + ", ".join(
@@ -445,7 +468,7 @@ def answer_financial(q: Question, view: YearView, book: FactBook, w: Writer) -> 
                 total_pct = book.pct_change(final, first, f"Variazione % {last}/{fin.years[0]} di «{line.label}»")
                 if total_pct is not None:
                     lines.append(f"  Sull'intero periodo {fin.years[0]}–{last}: {w.n(total_pct, signed=True)}.")
-        table_rows.append([line.label] + [_strip_ref(w.n(f)) if f else "" for _, f in values])
+        table_rows.append([line.label] + [(w.n(f)) if f else "" for _, f in values])
     table = Table(columns=["Voce"] + [str(y) for y in fin.years], rows=table_rows)
     return Composed(intent="financial", body="\n".join(lines), table=table)
 
@@ -473,7 +496,7 @@ def answer_interventions(q: Question, view: YearView, book: FactBook, w: Writer)
             continue
         share = book.share(amount, total_fact, f"Quota degli interventi economici dell'OS {i.code} sul totale") if total_fact else None
         lines.append(f"- OS {i.code} {i.title}: {w.n(amount)}" + (f" ({w.n(share)} del totale)" if share else "") + ".")
-        rows.append([i.code or "", i.title, _strip_ref(w.n(amount)), _strip_ref(w.n(share)) if share else ""])
+        rows.append([i.code or "", i.title, (w.n(amount)), (w.n(share)) if share else ""])
     if total is not None and total_fact is not None:
         lines += ["", f"Totale interventi promozionali: {w.n(total_fact)}."]
     return Composed(intent="interventions", body="\n".join(lines),
@@ -493,7 +516,7 @@ def answer_resources(q: Question, view: YearView, book: FactBook, w: Writer) -> 
         diff = book.difference(cons, prev, f"Consuntivo meno preventivo: {r.label}", decimals=0) if prev and cons else None
         lines.append(f"- {r.category.title()} – {r.label}: preventivo {w.n(prev)}, consuntivo {w.n(cons)} "
                      f"({w.n(ratio)} del preventivo; differenza {w.n(diff, signed=True)}).")
-        rows.append([r.category, r.label, _strip_ref(w.n(prev)), _strip_ref(w.n(cons)), _strip_ref(w.n(ratio))])
+        rows.append([r.category, r.label, (w.n(prev)), (w.n(cons)), (w.n(ratio))])
     return Composed(intent="resources", body="\n".join(lines),
                     table=Table(columns=["Categoria", "Voce", "Preventivo", "Consuntivo", "Consuntivo/Preventivo"], rows=rows))
 
@@ -580,6 +603,6 @@ def retrieval_answer(q: Question, view: YearView | None, w: Writer, search: Pass
     lines = ["Dal testo della Relazione, i passaggi più pertinenti:", ""]
     for p in passages:
         lines.append(f"**{p.section}** ({p.label}):")
-        lines.append(w.quote(p))
+        lines.append(w.quote(p, focus=q.text))
         lines.append("")
     return Composed(intent="retrieval", body="\n".join(lines).strip())

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import re
 import threading
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal, Protocol
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
+
+from ingest.textnorm import fold
 
 from .chunks import Chunk
 from .store import Store
@@ -79,12 +80,6 @@ _APOSTROPHES_RE = re.compile(r"['’‘`´]")
 _TOKEN_RE = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[a-z]+")
 _THOUSANDS_RE = re.compile(r"^[0-9]{1,3}(?:\.[0-9]{3})+$")
 _stem_lock = threading.Lock()
-
-
-def fold(text: str) -> str:
-    """Lowercase with accents removed: 'Perché è' -> 'perche e'."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
 @lru_cache(maxsize=1)

@@ -8,6 +8,7 @@ Relazione differences when both are in the store).
 
 from __future__ import annotations
 
+import threading
 from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterable
@@ -111,6 +112,20 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     return ingest_order(out)
 
 
+_WRITE_LOCK = threading.RLock()
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise IngestError("file non trovato", path=str(path)) from None
+    except IsADirectoryError:
+        raise IngestError("è una cartella, non un file", path=str(path)) from None
+    except PermissionError:
+        raise IngestError("permesso negato in lettura", path=str(path)) from None
+
+
 class Workspace:
     def __init__(self, settings: Settings | None = None, index: IndexWriter | None | str = "auto"):
         self.settings = settings or get_settings()
@@ -146,28 +161,31 @@ class Workspace:
         return plans[0] if plans else None
 
     def parse(self, path: Path, progress: ProgressFn | None = None, plan: Report | None = None) -> Report:
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise IngestError("file non trovato", path=str(path)) from None
-        except IsADirectoryError:
-            raise IngestError("è una cartella, non un file", path=str(path)) from None
-        except PermissionError:
-            raise IngestError("permesso negato in lettura", path=str(path)) from None
-        if plan is None and source_format(path.name) in ("csv", "xlsx"):
-            plan = self._plan_for_actuals(data, path.name)
-        return read_report(data, path.name, plan=plan, progress=progress)
+        return self.parse_bytes(_read(path), path.name, progress, plan)
+
+    def parse_bytes(self, data: bytes, name: str, progress: ProgressFn | None = None, plan: Report | None = None) -> Report:
+        if plan is None and source_format(name) in ("csv", "xlsx"):
+            plan = self._plan_for_actuals(data, name)
+        return read_report(data, name, plan=plan, progress=progress)
 
     def ingest(self, path: Path, progress: ProgressFn | None = None) -> IngestOutcome:
-        report = self.parse(path, progress)
+        return self.ingest_bytes(_read(path), path.name, progress, label=str(path))
+
+    def ingest_bytes(
+        self, data: bytes, name: str, progress: ProgressFn | None = None, label: str | None = None
+    ) -> IngestOutcome:
+        """Parse and store one file's content (an upload, say) as one transaction with its index
+        entries. Writes are serialised within the process; reads go on meanwhile."""
+        report = self.parse_bytes(data, name, progress)
         index = self.index
-        if index is not None:
-            self.store.reconcile(index)
-        result: SaveResult = self.store.save(
-            report, lambda doc_id: chunk_report(report, doc_id), index, progress=progress
-        )
+        with _WRITE_LOCK:
+            if index is not None:
+                self.store.reconcile(index)
+            result: SaveResult = self.store.save(
+                report, lambda doc_id: chunk_report(report, doc_id), index, progress=progress
+            )
         return IngestOutcome(
-            path=str(path), document=result.document, replaced=result.replaced, chunks=result.chunks,
+            path=label or name, document=result.document, replaced=result.replaced, chunks=result.chunks,
             problems=len(report.problems),
         )
 
@@ -175,7 +193,8 @@ class Workspace:
         doc = self.store.find(ref)
         if doc is None:
             raise WorkspaceError(f"nessun documento corrisponde a {ref!r} (usa sha256, nome file o id)")
-        return self.store.remove(doc.id, self.index)
+        with _WRITE_LOCK:
+            return self.store.remove(doc.id, self.index)
 
     def documents(self) -> list[DocumentInfo]:
         return self.store.documents()

@@ -2,10 +2,46 @@
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel, ConfigDict
 
 from .facts import Fact, FactBook
 from .grounding import Citations, Passage, Verification, fact_footnote, verify
+
+
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-ZÀ-Ý«\"(])")
+
+
+def _head(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    return cut[: cut.rfind(" ")] if " " in cut else cut
+
+
+def excerpt(text: str, focus: str, limit: int) -> str:
+    """The contiguous sentences of `text` around the one sharing most words with `focus`."""
+    from .intents import stems
+
+    if len(text) <= limit:
+        return text
+    sentences = _SENTENCE_END.split(text)
+    wanted = set(stems(focus))
+    scores = [len(wanted & set(stems(s))) for s in sentences]
+    best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
+    lo = hi = best
+    while True:
+        grown = False
+        for candidate in (hi + 1, lo - 1):
+            if 0 <= candidate < len(sentences):
+                new_lo, new_hi = min(lo, candidate), max(hi, candidate)
+                if len(" ".join(sentences[new_lo : new_hi + 1])) <= limit:
+                    lo, hi, grown = new_lo, new_hi, True
+        if not grown:
+            break
+    span = " ".join(sentences[lo : hi + 1])
+    return span if span in text else _head(sentences[best], limit)
 
 
 class SourceItem(BaseModel):
@@ -55,8 +91,9 @@ class Writer:
             self._fact_labels[f.id] = label
         return f"{f.text(decimals, signed=signed, absolute=absolute)}[^{label}]"
 
-    def quote(self, passage: Passage, limit: int = 600) -> str:
-        """A blockquote of (the start of) a passage, with its footnote reference."""
+    def quote(self, passage: Passage, limit: int = 600, focus: str | None = None) -> str:
+        """A blockquote of a passage (or of its sentences that best answer `focus`), with its
+        footnote reference. The quoted text is always a verbatim span of the passage."""
         key = (passage.file, passage.label, passage.text[:80])
         label = self._passage_keys.get(key)
         if label is None:
@@ -64,11 +101,8 @@ class Writer:
             self._passages[label] = passage
             self._passage_keys[key] = label
         text = " ".join(passage.text.split())
-        truncated = len(text) > limit
-        if truncated:
-            cut = text[:limit]
-            text = cut[: cut.rfind(" ")] if " " in cut else cut
-        return f"> «{text}»[^{label}]" + (" (estratto)" if truncated else "")
+        quoted = excerpt(text, focus, limit) if focus else _head(text, limit)
+        return f"> «{quoted}»[^{label}]" + (" (estratto)" if quoted != text else "")
 
     def citations(self) -> Citations:
         return Citations(facts={label: fid for fid, label in self._fact_labels.items()}, passages=dict(self._passages))

@@ -64,7 +64,7 @@ def test_footnotes_must_read_as_their_facts():
     w = Writer(book)
     markdown = w.finish(f"Raggiungimento {w.n(ACH)}.")
     assert fact_footnote(ACH, book) in markdown
-    tampered = markdown.replace("Fonte: calcolato", "Fonte: riga 12")
+    tampered = markdown.replace("Fonte: impostazione del calcolo", "Fonte: riga 12")
     assert not w.verify(tampered).verified
     assert not w.verify(markdown + "\n[^9]: 3 inventato.\n").verified
 
