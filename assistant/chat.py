@@ -12,7 +12,7 @@ from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, ConfigDict
 
 from .drafts import ORDER, SECTIONS, render_section
-from .facts import FactBook, build_facts
+from .facts import Fact, FactBook, build_facts
 from .grounding import Citations, Verification, verify
 from .intents import parse_question
 from .llm import Rewriter
@@ -74,6 +74,7 @@ class Draft(BaseModel):
     problems: list[str] = []
     sources: list[SourceItem] = []
     citations: Citations
+    facts: list[Fact] = []  # what the footnotes cite (and what those were computed from)
     used_llm: bool = False
     note: str | None = None
     synthetic: bool = False
@@ -231,7 +232,8 @@ class Assistant:
         return Draft(
             section=section, title=title, ente=view.ente, year=view.year, markdown=markdown, verified=check.verified,
             unverified_numbers=check.unmatched + check.wrong_references, problems=check.problems, sources=w.sources(),
-            citations=w.citations(), used_llm=used_llm, note=note, synthetic=view.report.synthetic,
+            citations=w.citations(), facts=w.cited_facts(), used_llm=used_llm, note=note,
+            synthetic=view.report.synthetic,
         )
 
     @staticmethod
@@ -244,8 +246,10 @@ class Assistant:
                 f"(non da una Relazione già approvata).{warning}\n\n")
 
     def reverify(self, draft: Draft, markdown: str) -> Verification:
-        """Verify an edited draft against the same facts and passages."""
+        """Verify an edited draft against the same facts and passages: the view's facts and
+        those the draft computed (variations, shares, counts)."""
         _, book = self.context(draft.year, draft.ente)
+        book.extend(draft.facts)
         return verify(markdown, book, draft.citations)
 
     def export(self, year: int | None, out_dir: Path, ente: str | None = None, docx: bool = True) -> list[Path]:

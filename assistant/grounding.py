@@ -42,8 +42,11 @@ _REFERENCE_WORDS = re.compile(
 # standards and acts named by an acronym: 'ISO 9001', 'UE 2016/679', 'DPR 445'
 _ACRONYM_BEFORE = re.compile(r"\b(?:ISO|UNI|EN|UE|CE|DPR|DL|DM|Dlgs|EMAS)\s*$")
 _LAW_NUMBER = re.compile(r"\bnn?\.\s*$")  # 'n. 93/2017' (lower case: 'N.' after a number is a unit)
+_HEADING_START = re.compile(r"^\s*#+\s*$")  # '## 3.3 Valutazione...': the section's number
+_ENUM_START = re.compile(r"(?:^|\|)\s*$")  # '| 1) Diritto Annuale |': an item's number
 _CODE_RE = re.compile(r"^\d+(?:\.\d+)+$")
 _QUOTE_RE = re.compile(r"^>\s*«(?P<quote>.+?)»\s*(?:\[\^(?P<label>[\w.-]+)\])?")
+_NAME_RE = re.compile(r"«([^«»]+)»")
 _FOOTNOTE_DEF_RE = re.compile(r"^\[\^(?P<label>[\w.-]+)\]:\s?(?P<text>.*)$")
 
 
@@ -88,7 +91,9 @@ def extract_numbers(text: str) -> list[Mention]:
         before = text[max(0, m.start() - 40) : m.start()]
         if _CODE_RE.match(token) and not re.fullmatch(r"\d{1,3}(?:\.\d{3})+", token):
             continue
-        if _is_year(token, unit) or _REFERENCE_WORDS.search(before) or _LAW_NUMBER.search(before) or _ACRONYM_BEFORE.search(before):
+        if _ENUM_START.search(before) and text[m.end("num") : m.end("num") + 1] == ")":
+            continue
+        if _is_year(token, unit) or _REFERENCE_WORDS.search(before) or _LAW_NUMBER.search(before) or _ACRONYM_BEFORE.search(before) or _HEADING_START.match(before):
             continue
         if not unit and _EURO_BEFORE_RE.search(before):
             unit = "€"
@@ -131,6 +136,7 @@ class Citations(BaseModel):
 
     facts: dict[str, str] = {}
     passages: dict[str, "Passage"] = {}
+    names: frozenset[str] = frozenset()  # document names written between « » (indicators, objectives...)
 
 
 class Passage(BaseModel):
@@ -209,6 +215,7 @@ def verify(markdown: str, book: FactBook, citations: Citations | None = None) ->
     bad_notes: list[str] = []
     mentions = 0
     all_facts = list(book)
+    names = {_norm(n) for n in citations.names}
     for line in body.split("\n"):
         q = _QUOTE_RE.match(line.strip())
         if q:
@@ -216,6 +223,12 @@ def verify(markdown: str, book: FactBook, citations: Citations | None = None) ->
             if passage is None or _norm(q["quote"]) not in _norm(passage.text):
                 bad_quotes.append(q["quote"][:80])
             continue
+        # «names» are the document's own words: they must be names the text was given, and
+        # their digits ('entro 2 gg', 'progetto 20%') are not quantities
+        for name in _NAME_RE.finditer(line):
+            if _norm(name.group(1)) not in names:
+                bad_quotes.append(f"«{name.group(1)[:80]}»")
+        line = _NAME_RE.sub(lambda m: "«" + re.sub(r"\d", "#", m.group(1)) + "»", line)
         for mention in extract_numbers(line):
             mentions += 1
             if mention.label is not None:

@@ -59,8 +59,8 @@ def _strip_ref(text: str) -> str:
     return text.split("[^", 1)[0]
 
 
-def indicator_label(ind: Indicator) -> str:
-    return f"{ind.operational_objective or ind.strategic_objective} «{ind.name}»"
+def indicator_label(ind: Indicator, w: Writer) -> str:
+    return f"{ind.operational_objective or ind.strategic_objective} {w.name(ind.name)}"
 
 
 def find_indicators(question: str, report: Report, minimum: float = 0.6) -> list[Indicator]:
@@ -120,9 +120,13 @@ def answer_target_changes(q: Question, view: YearView, book: FactBook, w: Writer
     lines.append("")
     summary = []
     if inconsistent:
-        summary.append(f"{len(inconsistent)} modifiche dichiarate nella sezione 5 non si vedono nelle tabelle")
+        n = book.count(f"count:claims-not-in-tables:{view.year}", len(inconsistent),
+                       "Modifiche dichiarate nella sezione 5 che le tabelle non riportano")
+        summary.append(f"{w.n(n)} modifiche dichiarate nella sezione 5 non si vedono nelle tabelle")
     if unexplained:
-        summary.append(f"{len(unexplained)} cambi di target rispetto al Piano non sono spiegati nella sezione 5")
+        n = book.count(f"count:targets-unexplained:{view.year}", len(unexplained),
+                       "Cambi di target rispetto al Piano non spiegati nella sezione 5")
+        summary.append(f"{w.n(n)} cambi di target rispetto al Piano non sono spiegati nella sezione 5")
     if summary:
         lines.append("Da sistemare prima della validazione dell'OIV: " + "; ".join(summary) + ".")
     return Composed(intent="target_changes", body="\n".join(lines))
@@ -149,17 +153,17 @@ def _claim_line(f, claim, view: YearView, book: FactBook, w: Writer) -> str:
     if claim is not None and claim.kind == "target":
         claimed = book.get(f"claim:{claim.source.label()}:{claim.objective}:new")
         table = _target_fact(book, ind)
-        return (f"obiettivo {claim.objective}, indicatore «{ind.name if ind else claim.indicator}»: target portato a "
+        return (f"obiettivo {claim.objective}, indicatore {w.name(ind.name if ind else claim.indicator)}: target portato a "
                 f"{w.n(claimed) if claimed else claim.new_target} secondo la sezione 5 ({claim.source.label()}); "
                 f"la tabella riporta {(ind.target.operator + ' ' + w.n(table)) if table else 'un altro valore'} "
                 f"({f.source.label() if f.source else '—'}): {status}.")
     if claim is not None and claim.kind == "move":
         where = f.printed or "—"
-        return (f"indicatore «{ind.name if ind else claim.indicator}» spostato da {claim.from_objective} a {claim.objective} "
+        return (f"indicatore {w.name(ind.name if ind else claim.indicator)} spostato da {claim.from_objective} a {claim.objective} "
                 f"secondo la sezione 5 ({claim.source.label()}); la tabella lo riporta sotto {where} "
                 f"({f.source.label() if f.source else '—'}): {status}.")
     if claim is not None and claim.kind == "remove":
-        return (f"obiettivo operativo {claim.objective} ({claim.new_description or ''}) eliminato secondo la sezione 5 "
+        return (f"obiettivo operativo {claim.objective} {w.name(claim.new_description)} eliminato secondo la sezione 5 "
                 f"({claim.source.label()}): {status}.")
     return f.message
 
@@ -175,18 +179,18 @@ def _plan_line(f, view: YearView, book: FactBook, w: Writer) -> str:
         why = "modifica dichiarata nella sezione 5" if f.kind == FindingKind.target_changed_explained else "**senza spiegazione nella sezione 5**"
         planned_text = f"{p_ind.targets_by_year[view.year].operator} {w.n(planned)}" if planned else f.expected
         reported_text = f"{r_ind.target.operator} {w.n(reported)}" if reported else f.printed
-        return (f"obiettivo {code}, «{f.indicator}»: target {planned_text} nel Piano, "
+        return (f"obiettivo {code}, {w.name(f.indicator)}: target {planned_text} nel Piano, "
                 f"{reported_text} nella Relazione ({f.source.label() if f.source else '—'}): {why}.")
     if f.kind == FindingKind.weight_changed:
         code = f.operational_objective or f.strategic_objective
         planned = book.get(f"plan-weight:{code}:{f.indicator or ''}")
         reported = book.get(f"report-weight:{code}:{f.indicator or ''}")
-        what = f"indicatore «{f.indicator}» dell'obiettivo {code}" if f.indicator else f"obiettivo {code}"
+        what = f"indicatore {w.name(f.indicator)} dell'obiettivo {code}" if f.indicator else f"obiettivo {code}"
         return (f"peso dell'{what}: {w.n(planned) if planned else f.expected} nel Piano, "
                 f"{w.n(reported) if reported else f.printed} nella Relazione.")
     if f.kind == FindingKind.objective_removed_in_report:
         explained = "eliminazione dichiarata nella sezione 5" if f.claim_source else "**senza spiegazione nella sezione 5**"
-        return f"obiettivo operativo {f.operational_objective} «{f.expected}» presente nel Piano e assente dalla Relazione: {explained}."
+        return f"obiettivo operativo {f.operational_objective} {w.name(f.expected)} presente nel Piano e assente dalla Relazione: {explained}."
     return f.message
 
 
@@ -261,14 +265,14 @@ def answer_below_target(q: Question, view: YearView, book: FactBook, w: Writer, 
         gap = book.get(f"diff({ind.key}#actual,{ind.key}#target)")
         band = view.scorecard.indicators[ind.key].band
         lines.append(
-            f"- {indicator_label(ind)}: consuntivo {w.n(actual)} contro target {ind.target.operator} {w.n(target)} "
+            f"- {indicator_label(ind, w)}: consuntivo {w.n(actual)} contro target {ind.target.operator} {w.n(target)} "
             f"(scostamento {w.n(gap, signed=True)}; raggiungimento {w.n(ach)}, {band})."
         )
         if q.wants_cause and search is not None:
             passage = cause_passage(ind, view, search)
             lines.append(f"  Causa indicata nel documento: {_inline_quote(w, passage, ind.name + ' causa')}" if passage else "  Causa: [causa da indicare] — nessun passaggio del documento la spiega.")
         rows.append([
-            ind.operational_objective or ind.strategic_objective, ind.name, (w.n(actual)),
+            ind.operational_objective or ind.strategic_objective, w.label(ind.name), (w.n(actual)),
             f"{ind.target.operator} {(w.n(target))}", (w.n(ach)), band or "",
         ])
     table = Table(columns=["Obiettivo", "Indicatore", "Consuntivo", "Target", "Raggiungimento", "Valutazione"], rows=rows)
@@ -327,7 +331,7 @@ def answer_achievement(q: Question, view: YearView, book: FactBook, w: Writer) -
             for s in area.children:
                 if s.achievement is None:
                     continue
-                rows.append([s.code, s.title, w.n(f"strategic:{s.code}#weight"),
+                rows.append([s.code, w.label(s.title), w.n(f"strategic:{s.code}#weight"),
                              w.n(f"strategic:{s.code}#achievement"), s.band or ""])
         table = Table(columns=["Obiettivo strategico", "Titolo", "Peso", "Raggiungimento", "Valutazione"], rows=rows)
         lines += ["", table.markdown()]
@@ -344,16 +348,16 @@ def answer_achievement(q: Question, view: YearView, book: FactBook, w: Writer) -
         if node.achievement is None:
             lines.append(f"L'obiettivo {node.code} non ha indicatori misurati nel {view.year}{basis}.")
             continue
-        lines.append(f"Nel {view.year}{basis} il grado di raggiungimento {what} {node.code} «{node.title}» è "
+        lines.append(f"Nel {view.year}{basis} il grado di raggiungimento {what} {node.code} {w.name(node.title)} è "
                      f"{w.n(f'{key}#achievement')} ({node.band}), media ponderata di {node.basis}:")
         for child in node.children if node.level == "area" or not node.indicators else []:
             if child.achievement is not None:
-                lines.append(f"- {child.code} {child.title}: {w.n(f'{child.level}:{child.code}#achievement')}")
+                lines.append(f"- {child.code} {w.label(child.title)}: {w.n(f'{child.level}:{child.code}#achievement')}")
         for score in node.indicators:
             ind = next(i for i in view.report.indicators() if i.key == score.key)
             if score.achievement is None:
                 continue
-            lines.append(f"- «{ind.name}» (peso {w.n(f'{ind.key}#weight')}): consuntivo {w.n(f'{ind.key}#actual')}, "
+            lines.append(f"- {w.name(ind.name)} (peso {w.n(f'{ind.key}#weight')}): consuntivo {w.n(f'{ind.key}#actual')}, "
                          f"target {ind.target.operator} {w.n(f'{ind.key}#target')}, raggiungimento {w.n(f'{ind.key}#achievement')}")
         lines.append("")
     return Composed(intent="achievement", body="\n".join(lines).strip())
@@ -367,11 +371,11 @@ def answer_indicator(q: Question, view: YearView, book: FactBook, w: Writer, mat
     for ind in matches[:4]:
         code = ind.operational_objective or ind.strategic_objective
         table = "3.1 (obiettivi strategici)" if ind.section == "3.1" else "3.2 (obiettivi operativi)"
-        lines.append(f"**{ind.name}** — obiettivo {code}, tabella {table}, peso {w.n(f'{ind.key}#weight')}.")
+        lines.append(f"**{w.name(ind.name)}** — obiettivo {code}, tabella {table}, peso {w.n(f'{ind.key}#weight')}.")
         if ind.kpi_code:
             lines.append(f"- Codice KPI: {ind.kpi_code}")
         if ind.algorithm:
-            lines.append(f"- Algoritmo: {ind.algorithm}")
+            lines.append(f"- Algoritmo: {w.name(ind.algorithm)}")
         if ind.measures:
             lines.append("- Valori misure: " + ", ".join(w.n(f"{ind.key}#measure{i}") for i in range(len(ind.measures))))
         if ind.actual is not None:
@@ -385,7 +389,7 @@ def answer_indicator(q: Question, view: YearView, book: FactBook, w: Writer, mat
             lines.append(f"- Raggiungimento: {w.n(ach)} ({view.scorecard.indicators[ind.key].band})")
         lines.append("")
     if len(matches) > 4:
-        lines.append(f"Altri {len(matches) - 4} indicatori hanno un nome simile: precisa l'obiettivo.")
+        lines.append("Altri indicatori hanno un nome simile: precisa l'obiettivo per vederli.")
     return Composed(intent="indicator", body="\n".join(lines).strip())
 
 
@@ -456,7 +460,7 @@ def answer_financial(q: Question, view: YearView, book: FactBook, w: Writer) -> 
     table_rows = []
     for line, values, changes in chosen:
         series = ", ".join(f"{y}: {w.n(f)}" for y, f in values if f is not None)
-        lines.append(f"- **{line.label}** — {series}.")
+        lines.append(f"- **{w.label(line.label)}** — {series}.")
         if changes:
             y1, diff, pct = changes[-1]
             diff_text = w.n(diff, signed=True)
@@ -468,7 +472,7 @@ def answer_financial(q: Question, view: YearView, book: FactBook, w: Writer) -> 
                 total_pct = book.pct_change(final, first, f"Variazione % {last}/{fin.years[0]} di «{line.label}»")
                 if total_pct is not None:
                     lines.append(f"  Sull'intero periodo {fin.years[0]}–{last}: {w.n(total_pct, signed=True)}.")
-        table_rows.append([line.label] + [(w.n(f)) if f else "" for _, f in values])
+        table_rows.append([w.label(line.label)] + [(w.n(f)) if f else "" for _, f in values])
     table = Table(columns=["Voce"] + [str(y) for y in fin.years], rows=table_rows)
     return Composed(intent="financial", body="\n".join(lines), table=table)
 
@@ -491,12 +495,12 @@ def answer_interventions(q: Question, view: YearView, book: FactBook, w: Writer)
             continue
         amount = book.get(f"int:{i.code}")
         if amount is None:
-            lines.append(f"- OS {i.code} {i.title}: nessun importo indicato.")
-            rows.append([i.code or "", i.title, "", ""])
+            lines.append(f"- OS {i.code} {w.label(i.title)}: nessun importo indicato.")
+            rows.append([i.code or "", w.label(i.title), "", ""])
             continue
         share = book.share(amount, total_fact, f"Quota degli interventi economici dell'OS {i.code} sul totale") if total_fact else None
-        lines.append(f"- OS {i.code} {i.title}: {w.n(amount)}" + (f" ({w.n(share)} del totale)" if share else "") + ".")
-        rows.append([i.code or "", i.title, (w.n(amount)), (w.n(share)) if share else ""])
+        lines.append(f"- OS {i.code} {w.label(i.title)}: {w.n(amount)}" + (f" ({w.n(share)} del totale)" if share else "") + ".")
+        rows.append([i.code or "", w.label(i.title), (w.n(amount)), (w.n(share)) if share else ""])
     if total is not None and total_fact is not None:
         lines += ["", f"Totale interventi promozionali: {w.n(total_fact)}."]
     return Composed(intent="interventions", body="\n".join(lines),
@@ -514,9 +518,9 @@ def answer_resources(q: Question, view: YearView, book: FactBook, w: Writer) -> 
         cons = book.get(f"res:{r.label}:consuntivo")
         ratio = book.get(f"res:{r.label}:ratio")
         diff = book.difference(cons, prev, f"Consuntivo meno preventivo: {r.label}", decimals=0) if prev and cons else None
-        lines.append(f"- {r.category.title()} – {r.label}: preventivo {w.n(prev)}, consuntivo {w.n(cons)} "
+        lines.append(f"- {r.category.title()} – {w.label(r.label)}: preventivo {w.n(prev)}, consuntivo {w.n(cons)} "
                      f"({w.n(ratio)} del preventivo; differenza {w.n(diff, signed=True)}).")
-        rows.append([r.category, r.label, (w.n(prev)), (w.n(cons)), (w.n(ratio))])
+        rows.append([r.category, w.label(r.label), (w.n(prev)), (w.n(cons)), (w.n(ratio))])
     return Composed(intent="resources", body="\n".join(lines),
                     table=Table(columns=["Categoria", "Voce", "Preventivo", "Consuntivo", "Consuntivo/Preventivo"], rows=rows))
 
@@ -546,7 +550,7 @@ def _finding_text(f, view: YearView, book: FactBook, w: Writer) -> str:
         if ind is not None:
             recomputed = book.get(f"{ind.key}#recomputed")
             measures = ", ".join(w.n(f"{ind.key}#measure{i}") for i in range(len(ind.measures)))
-            return (f"«{ind.name}» (obiettivo {ind.operational_objective or ind.strategic_objective}): consuntivo stampato "
+            return (f"{w.name(ind.name)} (obiettivo {ind.operational_objective or ind.strategic_objective}): consuntivo stampato "
                     f"{w.n(f'{ind.key}#actual')}, mentre i valori misure ({measures}) con l'algoritmo danno "
                     f"{w.n(recomputed) if recomputed else f.expected}.")
     if f.kind in (FindingKind.target_changed_unexplained, FindingKind.target_changed_explained, FindingKind.weight_changed,
@@ -556,6 +560,8 @@ def _finding_text(f, view: YearView, book: FactBook, w: Writer) -> str:
         claims = extract_claims(view.relazione.sections) if view.relazione else []
         claim = next((c for c in claims if c.source == f.claim_source), None)
         return _claim_line(f, claim, view, book, w)
+    if f.indicator:
+        w.name(f.indicator)  # the message names it between « »
     return f.message
 
 
@@ -602,7 +608,7 @@ def retrieval_answer(q: Question, view: YearView | None, w: Writer, search: Pass
         return Composed(intent="retrieval", body="Non ho trovato passaggi del documento che rispondano alla domanda.")
     lines = ["Dal testo della Relazione, i passaggi più pertinenti:", ""]
     for p in passages:
-        lines.append(f"**{p.section}** ({p.label}):")
+        lines.append(f"**{w.label(p.section)}** ({p.label}):")
         lines.append(w.quote(p, focus=q.text))
         lines.append("")
     return Composed(intent="retrieval", body="\n".join(lines).strip())

@@ -7,7 +7,7 @@ import re
 from pydantic import BaseModel, ConfigDict
 
 from .facts import Fact, FactBook
-from .grounding import Citations, Passage, Verification, fact_footnote, verify
+from .grounding import Citations, Passage, Verification, extract_numbers, fact_footnote, verify
 
 
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-ZÀ-Ý«\"(])")
@@ -78,6 +78,21 @@ class Writer:
         self._fact_labels: dict[str, str] = {}
         self._passages: dict[str, Passage] = {}
         self._passage_keys: dict[tuple[str, str, str], str] = {}
+        self._names: set[str] = set()
+
+    def name(self, text: str | None) -> str:
+        """A name from the documents (indicator, objective, table line), between « »."""
+        if not text:
+            return "«—»"
+        self._names.add(text)
+        return f"«{text}»"
+
+    def label(self, text: str | None) -> str:
+        """A name in a table cell or heading: between « » only when it holds what would read as a
+        quantity ('entro 2 gg', 'progetto 20%'), plain otherwise ('Internazionalizzazione (D1)')."""
+        if text and extract_numbers(text):
+            return self.name(text)
+        return text or ""
 
     def n(self, fact: Fact | str | None, decimals: int | None = None, signed: bool = False, absolute: bool = False) -> str:
         """The fact's value written the Italian way, with its footnote reference."""
@@ -104,8 +119,24 @@ class Writer:
         quoted = excerpt(text, focus, limit) if focus else _head(text, limit)
         return f"> «{quoted}»[^{label}]" + (" (estratto)" if quoted != text else "")
 
+    def cited_facts(self) -> list[Fact]:
+        """The facts the text cites and, recursively, those they were computed from."""
+        seen: dict[str, Fact] = {}
+        stack = list(self._fact_labels)
+        while stack:
+            fid = stack.pop()
+            if fid in seen or fid not in self.book:
+                continue
+            fact = self.book[fid]
+            seen[fid] = fact
+            stack.extend(fact.derived_from)
+        return list(seen.values())
+
     def citations(self) -> Citations:
-        return Citations(facts={label: fid for fid, label in self._fact_labels.items()}, passages=dict(self._passages))
+        return Citations(
+            facts={label: fid for fid, label in self._fact_labels.items()}, passages=dict(self._passages),
+            names=frozenset(self._names),
+        )
 
     def footnotes(self) -> str:
         lines = [f"[^{label}]: {fact_footnote(self.book[fid], self.book)}" for fid, label in self._fact_labels.items()]
