@@ -272,8 +272,8 @@ def answer_below_target(q: Question, view: YearView, book: FactBook, w: Writer, 
             passage = cause_passage(ind, view, search)
             lines.append(f"  Causa indicata nel documento: {_inline_quote(w, passage, ind.name + ' causa')}" if passage else "  Causa: [causa da indicare] — nessun passaggio del documento la spiega.")
         rows.append([
-            ind.operational_objective or ind.strategic_objective, w.label(ind.name), (w.n(actual)),
-            f"{ind.target.operator} {(w.n(target))}", (w.n(ach)), band or "",
+            ind.operational_objective or ind.strategic_objective, w.label(ind.name), w.n(actual),
+            f"{ind.target.operator} {w.n(target)}", w.n(ach), band or "",
         ])
     table = Table(columns=["Obiettivo", "Indicatore", "Consuntivo", "Target", "Raggiungimento", "Valutazione"], rows=rows)
     return Composed(intent="below_target", body="\n".join(lines), table=table)
@@ -472,7 +472,7 @@ def answer_financial(q: Question, view: YearView, book: FactBook, w: Writer) -> 
                 total_pct = book.pct_change(final, first, f"Variazione % {last}/{fin.years[0]} di «{line.label}»")
                 if total_pct is not None:
                     lines.append(f"  Sull'intero periodo {fin.years[0]}–{last}: {w.n(total_pct, signed=True)}.")
-        table_rows.append([w.label(line.label)] + [(w.n(f)) if f else "" for _, f in values])
+        table_rows.append([w.label(line.label)] + [w.n(f) if f else "" for _, f in values])
     table = Table(columns=["Voce"] + [str(y) for y in fin.years], rows=table_rows)
     return Composed(intent="financial", body="\n".join(lines), table=table)
 
@@ -500,7 +500,7 @@ def answer_interventions(q: Question, view: YearView, book: FactBook, w: Writer)
             continue
         share = book.share(amount, total_fact, f"Quota degli interventi economici dell'OS {i.code} sul totale") if total_fact else None
         lines.append(f"- OS {i.code} {w.label(i.title)}: {w.n(amount)}" + (f" ({w.n(share)} del totale)" if share else "") + ".")
-        rows.append([i.code or "", w.label(i.title), (w.n(amount)), (w.n(share)) if share else ""])
+        rows.append([i.code or "", w.label(i.title), w.n(amount), w.n(share) if share else ""])
     if total is not None and total_fact is not None:
         lines += ["", f"Totale interventi promozionali: {w.n(total_fact)}."]
     return Composed(intent="interventions", body="\n".join(lines),
@@ -520,7 +520,7 @@ def answer_resources(q: Question, view: YearView, book: FactBook, w: Writer) -> 
         diff = book.difference(cons, prev, f"Consuntivo meno preventivo: {r.label}", decimals=0) if prev and cons else None
         lines.append(f"- {r.category.title()} – {w.label(r.label)}: preventivo {w.n(prev)}, consuntivo {w.n(cons)} "
                      f"({w.n(ratio)} del preventivo; differenza {w.n(diff, signed=True)}).")
-        rows.append([r.category, w.label(r.label), (w.n(prev)), (w.n(cons)), (w.n(ratio))])
+        rows.append([r.category, w.label(r.label), w.n(prev), w.n(cons), w.n(ratio)])
     return Composed(intent="resources", body="\n".join(lines),
                     table=Table(columns=["Categoria", "Voce", "Preventivo", "Consuntivo", "Consuntivo/Preventivo"], rows=rows))
 

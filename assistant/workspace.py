@@ -19,7 +19,7 @@ from ingest.checks import check_report
 from ingest.compare import compare_plan_report
 from ingest.errors import IngestError, NotAPerformanceDocument
 from ingest.model import Finding, Report
-from ingest.pipeline import FORMATS, read_report, source_format
+from ingest.pipeline import FORMATS, file_bytes, read_report, source_format
 from ingest.records import (
     FindingRecord,
     IndicatorRecord,
@@ -115,17 +115,6 @@ def expand(paths: Iterable[Path]) -> list[Path]:
 _WRITE_LOCK = threading.RLock()
 
 
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise IngestError("file non trovato", path=str(path)) from None
-    except IsADirectoryError:
-        raise IngestError("è una cartella, non un file", path=str(path)) from None
-    except PermissionError:
-        raise IngestError("permesso negato in lettura", path=str(path)) from None
-
-
 class Workspace:
     def __init__(self, settings: Settings | None = None, index: IndexWriter | None | str = "auto"):
         self.settings = settings or get_settings()
@@ -161,7 +150,7 @@ class Workspace:
         return plans[0] if plans else None
 
     def parse(self, path: Path, progress: ProgressFn | None = None, plan: Report | None = None) -> Report:
-        return self.parse_bytes(_read(path), path.name, progress, plan)
+        return self.parse_bytes(file_bytes(path), path.name, progress, plan)
 
     def parse_bytes(self, data: bytes, name: str, progress: ProgressFn | None = None, plan: Report | None = None) -> Report:
         if plan is None and source_format(name) in ("csv", "xlsx"):
@@ -169,7 +158,7 @@ class Workspace:
         return read_report(data, name, plan=plan, progress=progress)
 
     def ingest(self, path: Path, progress: ProgressFn | None = None) -> IngestOutcome:
-        return self.ingest_bytes(_read(path), path.name, progress, label=str(path))
+        return self.ingest_bytes(file_bytes(path), path.name, progress, label=str(path))
 
     def ingest_bytes(
         self, data: bytes, name: str, progress: ProgressFn | None = None, label: str | None = None

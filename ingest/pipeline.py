@@ -121,17 +121,20 @@ def read_report(
     )
 
 
-def read_path(path: str | Path, *, plan: Report | None = None, progress: ProgressFn | None = None) -> Report:
-    p = Path(path)
+def file_bytes(path: str | Path) -> bytes:
+    """A file's content, or an `IngestError` saying in one line why it cannot be read."""
     try:
-        data = p.read_bytes()
+        return Path(path).read_bytes()
     except FileNotFoundError:
         raise IngestError("file non trovato", path=str(path)) from None
     except IsADirectoryError:
         raise IngestError("è una cartella, non un file", path=str(path)) from None
     except PermissionError:
         raise IngestError("permesso negato in lettura", path=str(path)) from None
-    return read_report(data, p.name, plan=plan, progress=progress)
+
+
+def read_path(path: str | Path, *, plan: Report | None = None, progress: ProgressFn | None = None) -> Report:
+    return read_report(file_bytes(path), Path(path).name, plan=plan, progress=progress)
 
 
 def _texts(stream: BlockStream, limit: int = 40) -> list[str]:

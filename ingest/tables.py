@@ -446,11 +446,20 @@ class _Parser:
         target = parse_target(rest[-1])
         actual = parse_quantity(rest[-2])
         measures = parse_measures(rest[-3])
-        kpi, name, descr, algorithm = self._split_text_cells(rest[:-3])
+        self._add_indicator(
+            parent, loc, weight_raw, rest[:-3],
+            measures=tuple(measures.quantities), measures_raw=measures.raw, actual=actual, target=target,
+            stray_cells=tuple(stray),
+        )
+
+    def _add_indicator(self, parent, loc: Loc, weight_raw: str, text_cells: list[str], **values) -> None:
+        """Build an indicator from its weight, its text cells and its values, under `parent`."""
+        assert self.schema is not None
+        kpi, name, descr, algorithm = self._split_text_cells(text_cells)
         strategic, operational = parent
         indicator = Indicator(
             key=self._key(strategic, operational),
-            section=self.schema.section,  # type: ignore[union-attr]
+            section=self.schema.section,
             area=strategic.area,
             strategic_objective=strategic.code,
             operational_objective=operational.code if operational else None,
@@ -460,12 +469,8 @@ class _Parser:
             weight_pct=parse_weight(weight_raw),
             weight_raw=weight_raw,
             algorithm=algorithm,
-            measures=tuple(measures.quantities),
-            measures_raw=measures.raw,
-            actual=actual,
-            target=target,
             source=loc,
-            stray_cells=tuple(stray),
+            **values,
         )
         (operational or strategic).indicators.append(indicator)
 
@@ -486,25 +491,7 @@ class _Parser:
         if not targets:
             raise NumberError("nessun target leggibile per gli anni del Piano")
         by_year = dict(zip(years[: len(targets)], targets))
-        kpi, name, descr, algorithm = self._split_text_cells(rest)
-        strategic, operational = parent
-        indicator = Indicator(
-            key=self._key(strategic, operational),
-            section=self.schema.section,
-            area=strategic.area,
-            strategic_objective=strategic.code,
-            operational_objective=operational.code if operational else None,
-            name=name,
-            kpi_code=kpi,
-            descrizione=descr,
-            weight_pct=parse_weight(weight_raw),
-            weight_raw=weight_raw,
-            algorithm=algorithm,
-            target=by_year.get(years[0]),
-            targets_by_year=by_year,
-            source=loc,
-        )
-        (operational or strategic).indicators.append(indicator)
+        self._add_indicator(parent, loc, weight_raw, rest, target=by_year.get(years[0]), targets_by_year=by_year)
 
     # -- other tables ---------------------------------------------------------------------
 
