@@ -3,8 +3,6 @@ function, and turns errors into one clear line on stderr with a non-zero exit.""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import sys
@@ -22,6 +20,7 @@ from rich.table import Table
 from ingest.errors import IngestError
 from ingest.italian import fmt_number
 
+from .ui_data import indicator_csv
 from .workspace import Workspace, WorkspaceError, expand
 
 app = typer.Typer(help="Assistente per la Relazione sulla performance delle Camere di commercio.", no_args_is_help=True)
@@ -136,26 +135,6 @@ def finding_table(records) -> Table:
         table.add_row(f.kind, f.severity, where, f.message)
     return table
 
-
-def indicator_csv(records) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([
-        "sezione", "area", "obiettivo_strategico", "obiettivo_operativo", "indicatore", "kpi", "peso_pct",
-        "algoritmo", "consuntivo", "unita", "operatore_target", "target", "unita_target", "raggiungimento_pct",
-        "valutazione", "fonte",
-    ])
-    for r in records:
-        writer.writerow([
-            r.section, r.area, r.strategic_objective, r.operational_objective or "", r.indicator, r.kpi_code or "",
-            _num(r.weight_pct, 2), r.algorithm or "",
-            "" if r.actual_value is None else fmt_number(r.actual_value, 0 if isinstance(r.actual_value, int) else 2),
-            r.actual_unit or "", r.target_operator or "",
-            "" if r.target_value is None else fmt_number(r.target_value, 0 if isinstance(r.target_value, int) else 2),
-            r.target_unit or "", "" if r.achievement is None else _num(r.achievement), r.evaluation or "",
-            f"{r.source.file} {r.source.label}",
-        ])
-    return buffer.getvalue()
 
 
 @app.command()
