@@ -1,33 +1,26 @@
-"""Relazione assistant: the Streamlit app (widgets and session state only)."""
+"""Relazione assistant: the Streamlit app (widgets and session state only).
+
+`streamlit run streamlit_app.py` (or `bash scripts/run.sh`). On the first start with an empty
+store the bundled corpus is loaded, then the chat opens. Pages live in `app_pages/`; what
+they show is built by `assistant.ui_data`.
+"""
 
 import streamlit as st
 
-from assistant.workspace import Workspace, WorkspaceError
+from app_pages import shared
 
-st.set_page_config(page_title="Relazione sulla performance", layout="wide")
-st.title("Assistente per la Relazione sulla performance")
+st.set_page_config(page_title="Assistente Relazione sulla performance", page_icon=":material/analytics:", layout="wide")
 
-
-@st.cache_resource
-def workspace() -> Workspace:
-    return Workspace()
-
-
-ws = workspace()
-if not ws.documents():
-    with st.status("Primo avvio: carico il corpus di esempio…", expanded=True) as status:
-        from assistant.workspace import expand
-
-        for path in expand([ws.settings.corpus_dir]):
-            st.write(f"Carico {path.name}…")
-            try:
-                ws.ingest(path)
-            except Exception as exc:  # shown, not hidden
-                st.error(f"{path.name}: {exc}")
-        status.update(label="Corpus caricato", state="complete")
-try:
-    view = ws.view()
-    st.metric(f"Raggiungimento Ente {view.year}", f"{view.scorecard.root.pct}%".replace(".", ","))
-    st.dataframe([r.model_dump(include={"strategic_objective", "operational_objective", "indicator", "achievement"}) for r in view.indicator_records()])
-except WorkspaceError as exc:
-    st.warning(str(exc))
+shared.first_start()
+page = st.navigation([
+    st.Page("app_pages/chat.py", title="Chat", icon=":material/chat:", default=True),
+    st.Page("app_pages/documenti.py", title="Documenti", icon=":material/folder_open:"),
+    st.Page("app_pages/indicatori.py", title="Indicatori", icon=":material/account_tree:"),
+    st.Page("app_pages/confronto.py", title="Confronto anni", icon=":material/bar_chart:"),
+    st.Page("app_pages/bozze.py", title="Bozze", icon=":material/edit_document:"),
+])
+with st.sidebar:
+    st.markdown("### Relazione sulla performance")
+    st.caption("Assistente per la Struttura Tecnica di Supporto e l'OIV")
+shared.sidebar()
+page.run()

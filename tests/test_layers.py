@@ -41,3 +41,34 @@ def test_every_command_is_in_the_readme():
     assert "search" in names
     for name in names:
         assert f"relazione {name}" in readme, name
+
+
+def _imports(path) -> list[str]:
+    names = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.append(node.module)
+    return names
+
+
+def test_only_the_app_imports_streamlit():
+    offenders = [
+        (path.name, name)
+        for package in ("ingest", "assistant")
+        for path in (ROOT / package).rglob("*.py")
+        for name in _imports(path)
+        if name.split(".")[0] in ("streamlit", "altair")
+    ]
+    assert not offenders
+
+
+def test_the_app_holds_widgets_and_session_state_only():
+    """Pages reach the product through the workspace, the assistant and `assistant.ui_data`
+    (which shapes everything they show); they never reach into ingestion or the store."""
+    allowed = {"__future__", "threading", "dataclasses", "pathlib", "streamlit", "altair", "pandas", "app_pages",
+               "assistant", "assistant.ui_data", "assistant.chat", "assistant.workspace", "assistant.settings"}
+    files = [ROOT / "streamlit_app.py", *(ROOT / "app_pages").glob("*.py")]
+    offenders = [(p.name, n) for p in files for n in _imports(p) if n not in allowed]
+    assert not offenders

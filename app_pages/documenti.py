@@ -1,0 +1,65 @@
+"""Documenti: upload (with progress per stage), list and remove the stored documents."""
+
+import streamlit as st
+
+from app_pages import shared
+from assistant import ui_data
+from assistant.workspace import WorkspaceError
+
+ws = shared.workspace()
+done: set = st.session_state.setdefault("uploaded_ids", set())
+results: list = st.session_state.setdefault("upload_results", [])
+
+st.title("Documenti")
+st.caption(
+    "Carica una Relazione o un Piano della performance (PDF, TXT o MD) oppure un file di consuntivi (CSV o XLSX, "
+    "dopo il Piano a cui si riferisce). Un file già presente per lo stesso Ente, anno e tipo viene sostituito. "
+    "Un file che non si può usare viene rifiutato e l'archivio resta com'era."
+)
+
+uploads = st.file_uploader(
+    "Carica documenti", type=["pdf", "txt", "md", "csv", "xlsx"], accept_multiple_files=True,
+    help="Relazione sulla performance, Piano della performance, consuntivi degli indicatori",
+)
+new = [u for u in uploads or [] if u.file_id not in done]
+if new:
+    results.clear()
+    with st.status(f"Carico {len(new)} file…", expanded=True) as status:
+        failures = 0
+        for upload in new:
+            done.add(upload.file_id)
+            ok, message = shared.ingest_with_progress(ws, upload.name, data=upload.getvalue())
+            results.append((ok, message))
+            failures += not ok
+        status.update(
+            label="Caricamento completato" if not failures else f"{failures} file su {len(new)} non caricati",
+            state="complete" if not failures else "error", expanded=True,
+        )
+elif results:  # the outcome of the last upload stays visible
+    for ok, message in results:
+        (st.success if ok else st.error)(message)
+
+removed = st.session_state.pop("removed_message", None)
+if removed:
+    st.success(removed)
+
+st.subheader("Documenti in archivio")
+docs = ws.documents()
+if not docs:
+    st.info("L'archivio è vuoto: carica una Relazione o un Piano della performance.")
+else:
+    if any(d.synthetic for d in docs):
+        shared.synthetic_badge("SINTETICO = documento di prova")
+    shared.table(ui_data.documents_table(docs))
+
+    with st.expander("Rimuovi un documento"):
+        doc = st.selectbox("Documento da rimuovere", docs, format_func=ui_data.document_label, key="remove_choice")
+        st.caption("Il documento viene tolto dall'archivio e dall'indice di ricerca.")
+        if st.button("Rimuovi", icon=":material/delete:", type="primary"):
+            try:
+                gone = ws.remove(doc.id)
+            except WorkspaceError as exc:
+                st.error(ui_data.error_message(exc, doc.source_file))
+            else:
+                st.session_state["removed_message"] = f"Rimosso: {ui_data.document_label(gone)}"
+                st.rerun()

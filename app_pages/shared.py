@@ -1,0 +1,188 @@
+"""What every page shares: one Workspace and one Assistant per process, the first start,
+the sidebar, and the small widgets repeated on several pages. Widgets and session state only:
+what they show comes from `assistant.ui_data`."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from assistant import ui_data
+from assistant.chat import Answer, Assistant
+from assistant.settings import Settings, get_settings
+from assistant.workspace import Workspace, WorkspaceError, expand
+
+
+@dataclass
+class FirstStart:
+    """Process-wide: whether the bundled corpus was loaded into an empty store already
+    (one session loads it; another arriving meanwhile waits on the lock)."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    done: bool = False
+
+
+def _key(settings: Settings) -> str:
+    # what identifies a store and an index; secrets are masked by pydantic in this dump
+    return settings.model_dump_json()
+
+
+@st.cache_resource(show_spinner=False)
+def _workspace(key: str, _settings: Settings) -> Workspace:
+    return Workspace(_settings)
+
+
+@st.cache_resource(show_spinner=False)
+def _assistant(key: str, _ws: Workspace) -> Assistant:
+    return Assistant.from_settings(_ws)
+
+
+@st.cache_resource(show_spinner=False)
+def _first_start(key: str) -> FirstStart:
+    return FirstStart()
+
+
+def workspace() -> Workspace:
+    settings = get_settings()
+    return _workspace(_key(settings), settings)
+
+
+def assistant() -> Assistant:
+    settings = get_settings()
+    return _assistant(_key(settings), workspace())
+
+
+def first_start() -> None:
+    """An empty store gets the bundled corpus, with a line per file and per stage."""
+    ws = workspace()
+    state = _first_start(_key(ws.settings))
+    if state.done or ws.documents():
+        state.done = True
+        return
+    if not state.lock.acquire(blocking=False):
+        with st.spinner("Un'altra sessione sta caricando il corpus di esempio: attendi qualche secondo…"):
+            state.lock.acquire()
+    try:
+        if state.done or ws.documents():
+            return
+        files = expand([ws.settings.corpus_dir])
+        with st.status("Primo avvio: carico i documenti di esempio…", expanded=True) as status:
+            st.write(f"L'archivio è vuoto: carico {len(files)} file da `{ws.settings.corpus_dir.name}/`.")
+            failures = 0
+            for path in files:
+                ok, _ = ingest_with_progress(ws, path.name, path=path)
+                failures += not ok
+            label = "Documenti di esempio caricati" if not failures else f"Caricamento concluso con {failures} errori"
+            status.update(label=label, state="complete" if not failures else "error", expanded=bool(failures))
+        state.done = True
+    finally:
+        state.lock.release()
+
+
+def ingest_with_progress(ws: Workspace, name: str, data: bytes | None = None, path: Path | None = None) -> tuple[bool, str]:
+    """Ingest one file (an upload's bytes, or a path) inside the current container: a line
+    per stage, a progress bar, and the outcome (the CLI's line) or the CLI's error message,
+    which is also returned."""
+    st.markdown(f"**{name}**")
+    bar = st.progress(0.0, text="in coda")
+    log = ui_data.ProgressLog()
+    lines = st.empty()
+
+    def progress(stage: str, done: int, total: int) -> None:
+        event = log.update(stage, done, total)
+        if event.new_stage:
+            lines.caption(" → ".join(log.stages))
+        bar.progress(event.fraction, text=event.text)
+
+    try:
+        outcome = ws.ingest(path, progress) if path is not None else ws.ingest_bytes(data, name, progress)
+    except Exception as exc:  # every refusal is shown, never raised into the page
+        bar.empty()
+        message = ui_data.error_message(exc, name)
+        st.error(message)
+        return False, message
+    bar.progress(1.0, text="fatto")
+    message = ui_data.ingest_summary(outcome)
+    st.success(message)
+    return True, message
+
+
+def sidebar() -> None:
+    ws = workspace()
+    synthetic: set[int] = set()
+    lines = []
+    try:
+        ente = ws.ente()
+        years = ws.years(ente)
+        synthetic = ui_data.synthetic_years(ws, ente)
+    except WorkspaceError:
+        lines.append("**Archivio:** vuoto")
+    else:
+        lines.append(f"**Ente:** {ente}")
+        shown = ", ".join(f"{y} :orange-badge[{ui_data.SYNTHETIC}]" if y in synthetic else str(y) for y in years)
+        lines.append(f"**Anni con dati:** {shown or '—'}")
+    lines.append(f"**Modello linguistico:** {ui_data.model_label(ws.settings)}")
+    with st.sidebar:
+        st.markdown("  \n".join(lines))
+        if synthetic:
+            st.caption("SINTETICO: documento di prova, i suoi numeri non sono dati reali.")
+
+
+def synthetic_badge(text: str = ui_data.SYNTHETIC) -> None:
+    st.badge(text, icon=":material/science:", color="orange",
+             help="Documento di prova: i numeri non descrivono dati reali.")
+
+
+def table(rows: list[dict], cell_css: dict | None = None, row_css: tuple | None = None, static: bool = False,
+          **kwargs) -> None:
+    """A read-only table of already formatted (Italian) text. `cell_css` maps a column to a
+    function value -> CSS; `row_css` is (column, function value -> CSS) for whole rows;
+    `static` prints every row with long text wrapped (st.table) instead of a scrolling grid."""
+    if static:  # st.table reads its cells as Markdown
+        rows = [{k: ui_data.md_escape(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows]
+    frame = pd.DataFrame(rows)
+    data = frame
+    if (cell_css or row_css) and not frame.empty:
+        data = frame.style
+        if row_css:
+            column, css = row_css
+            data = data.apply(lambda row: [css(row[column])] * len(row), axis=1)
+        for column, css in (cell_css or {}).items():
+            data = data.map(css, subset=[column])
+    if static:
+        st.table(data, hide_index=True, **kwargs)
+    else:
+        st.dataframe(data, hide_index=True, width="stretch", **kwargs)
+
+
+def render_answer(answer: Answer, synthetic_years: set[int]) -> None:
+    """An assistant's answer: verified badge, the text, its table, its sources."""
+    badges = []
+    if answer.verified:
+        badges.append(":green-badge[:material/verified: verificata]")
+    else:
+        badges.append(":red-badge[:material/warning: NON verificata]")
+    if answer.year in synthetic_years:
+        badges.append(f":orange-badge[:material/science: {answer.year} {ui_data.SYNTHETIC}]")
+    if answer.used_llm:
+        badges.append(":blue-badge[riscritta dal modello linguistico]")
+    st.markdown(" ".join(badges), help=ui_data.verification_note(answer))
+    if not answer.verified:
+        st.warning(ui_data.verification_note(answer))
+    st.markdown(ui_data.answer_body(answer.answer))
+    if answer.table is not None and answer.table.rows:
+        st.dataframe(pd.DataFrame(answer.table.plain(), columns=answer.table.columns), hide_index=True, width="stretch")
+    if answer.sources:
+        with st.expander(f"Fonti ({len(answer.sources)})"):
+            for line in ui_data.source_lines(answer.sources):
+                st.markdown(line)
+    if answer.note:
+        st.caption(answer.note)
+
+
+def show_error(exc: BaseException) -> None:
+    st.warning(str(exc).capitalize() + ".")
