@@ -188,7 +188,7 @@ class Store:
     def find(self, ref: str) -> DocumentInfo | None:
         """A document by id, sha256 (or a prefix of at least 8 characters) or file name."""
         for doc in self.documents():
-            if ref in (doc.id, doc.sha256, doc.source_file, Path(ref).name) or (
+            if ref in (doc.id, doc.sha256) or doc.source_file == Path(ref).name or (
                 len(ref) >= 8 and doc.sha256.startswith(ref)
             ):
                 return doc

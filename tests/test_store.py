@@ -90,6 +90,19 @@ def test_remove(tmp_path, relazione_txt, piano):
     assert all(c.document_id != doc.id for c in store.chunks())
 
 
+def test_find_matches_only_the_document_named(tmp_path, relazione_txt, piano):
+    """Regression: any reference without a '/' used to match the first document (the file-name
+    comparison compared the reference with itself), so `relazione remove <typo>` removed it."""
+    store = _store(tmp_path)
+    rel = _save(store, relazione_txt).document
+    plan = _save(store, piano).document
+    assert store.find("documento-che-non-esiste.txt") is None
+    assert store.find("abc") is None
+    assert store.find(rel.id).id == rel.id and store.find(plan.sha256[:12]).id == plan.id
+    assert store.find(plan.source_file).id == plan.id
+    assert store.find(f"/percorso/qualunque/{rel.source_file}").id == rel.id
+
+
 CRASHER = """
 import sys, time
 from pathlib import Path
