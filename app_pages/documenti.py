@@ -53,13 +53,14 @@ else:
     shared.table(ui_data.documents_table(docs))
 
     with st.expander("Rimuovi un documento"):
-        doc = st.selectbox("Documento da rimuovere", docs, format_func=ui_data.document_label, key="remove_choice")
+        labels = {d.id: ui_data.document_label(d) for d in docs}
+        doc_id = st.selectbox("Documento da rimuovere", list(labels), format_func=labels.get, key="remove_choice")
         st.caption("Il documento viene tolto dall'archivio e dall'indice di ricerca.")
         if st.button("Rimuovi", icon=":material/delete:", type="primary"):
             try:
-                gone = ws.remove(doc.id)
+                gone = ws.remove(doc_id)
             except WorkspaceError as exc:
-                st.error(ui_data.error_message(exc, doc.source_file))
+                st.error(ui_data.error_message(exc, labels[doc_id]))
             else:
                 st.session_state["removed_message"] = f"Rimosso: {ui_data.document_label(gone)}"
                 st.rerun()
