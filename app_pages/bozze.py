@@ -63,7 +63,10 @@ else:
     if not check.verified:
         st.error("Numeri o citazioni che non corrispondono ai dati: " + "; ".join(check.problems))
 
-    edit_tab, preview_tab = st.tabs(["Modifica", "Anteprima" + ("" if check.verified else " (numeri non verificati in rosso)")])
+    if draft.note:
+        st.caption(draft.note)
+    preview_tab, edit_tab = st.tabs(["Anteprima" + ("" if check.verified else " (numeri non verificati in rosso)"),
+                                     "Modifica il testo"])
     with edit_tab:
         st.text_area("Testo della bozza (Markdown)", key="draft_text", height=480, on_change=recheck,
                      help="Le modifiche vengono verificate quando esci dal riquadro, o con «Verifica».")

@@ -32,7 +32,7 @@ if new:
             results.append((ok, message))
             failures += not ok
         status.update(
-            label="Caricamento completato" if not failures else f"{failures} file su {len(new)} non caricati",
+            label="Caricamento completato" if not failures else f"File non caricati: {failures} su {len(new)}",
             state="complete" if not failures else "error", expanded=True,
         )
 elif results:  # the outcome of the last upload stays visible
@@ -50,7 +50,7 @@ if not docs:
 else:
     if any(d.synthetic for d in docs):
         shared.synthetic_badge("SINTETICO = documento di prova")
-    shared.table(ui_data.documents_table(docs))
+    shared.table(ui_data.documents_table(docs), static=True)
 
     with st.expander("Rimuovi un documento"):
         labels = {d.id: ui_data.document_label(d) for d in docs}

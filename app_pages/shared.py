@@ -104,6 +104,7 @@ def ingest_with_progress(ws: Workspace, name: str, data: bytes | None = None, pa
         bar.empty()
         message = ui_data.error_message(exc, name)
         st.error(message)
+        st.caption("Il file è stato rifiutato: l'archivio non è cambiato.")
         return False, message
     bar.progress(1.0, text="fatto")
     message = ui_data.ingest_summary(outcome)

@@ -189,19 +189,19 @@ def test_a_bad_upload_shows_the_cli_message_and_changes_nothing(corpus_copy):
     cli = run_cli("ingest", str(encrypted), env={"RELAZIONE_DATA_DIR": str(corpus_copy.parent / "cli")})
     before = state(corpus_copy)
     at = start("documenti")
-    assert len(at.dataframe[0].value) == 3
-    assert "SINTETICO" in set(at.dataframe[0].value["Dati"])
+    assert len(at.table[0].value) == 3
+    assert "SINTETICO" in set(at.table[0].value["Dati"])
     at.file_uploader[0].set_value((encrypted.name, encrypted.read_bytes(), "application/pdf")).run()
     assert not at.exception, at.exception
     assert [e.value for e in at.error] == [cli.stderr.strip()]
     assert "protetto da password" in at.error[0].value
-    assert at.status[0].state == "error"
+    assert at.status[0].state == "error" and at.status[0].label == "File non caricati: 1 su 1"
     assert state(corpus_copy) == before
     # a good file is stored (replacing its earlier version), with a line per stage
     csv = ROOT / "corpus" / "consuntivi-2020-ravenna-SINTETICO.csv"
     at.file_uploader[0].set_value((csv.name, csv.read_bytes(), "text/csv")).run()
     assert any("(sostituisce consuntivi-2020-ravenna-SINTETICO.csv)" in s.value for s in at.success)
-    assert len(at.dataframe[0].value) == 3
+    assert len(at.table[0].value) == 3
     # and a document can be removed
     from assistant.settings import Settings
     from assistant.workspace import Workspace
@@ -212,7 +212,7 @@ def test_a_bad_upload_shows_the_cli_message_and_changes_nothing(corpus_copy):
     next(b for b in at.button if b.label == "Rimuovi").click().run()
     assert not at.exception, at.exception
     assert any(s.value.startswith("Rimosso: consuntivi-2020") for s in at.success)
-    assert len(at.dataframe[0].value) == 2
+    assert len(at.table[0].value) == 2
     docs, chunks, index = state(corpus_copy)
     assert chunks == index and {name for _, name in docs} == {
         "relazione-performance-2019-ravenna.txt", "piano-performance-2019-2021-ravenna-SINTETICO.txt"}
