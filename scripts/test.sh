@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Sets up, then runs the whole test suite (offline: no model hub access).
+# Sets up, then runs the whole test suite (offline: no model hub access), the real-browser
+# test included (Debian's chromium is installed first when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+bash scripts/install-chromium.sh
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 exec .venv/bin/python -m pytest "$@"
