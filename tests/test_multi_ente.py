@@ -1,0 +1,60 @@
+"""Several Camere in one store: every query carries the Ente, and one never sees another's data."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import RELAZIONE_TXT, run_cli
+
+
+@pytest.fixture(scope="module")
+def two_enti(tmp_path_factory):
+    from assistant.settings import Settings
+    from assistant.workspace import Workspace
+
+    folder = tmp_path_factory.mktemp("enti")
+    other = RELAZIONE_TXT.read_text(encoding="utf-8").replace("di Ravenna", "di Forlì-Cesena", 1).replace(
+        "Lo scenario economico ha fatto registrare", "A Forlì lo scenario economico ha fatto registrare", 1
+    )
+    (folder / "relazione-2019-forli.txt").write_text(other, encoding="utf-8")
+    ws = Workspace(Settings(data_dir=tmp_path_factory.mktemp("enti-data")))
+    ws.ingest(RELAZIONE_TXT)
+    ws.ingest(folder / "relazione-2019-forli.txt")
+    return ws
+
+
+@pytest.mark.model
+def test_both_are_kept_apart(two_enti):
+    assert two_enti.store.enti() == ["Camera di commercio di Forlì-Cesena", "Camera di commercio di Ravenna"]
+    assert len(two_enti.documents()) == 2  # same year and kind, different Ente: nothing replaced
+
+
+@pytest.mark.model
+def test_a_query_must_name_the_ente(two_enti):
+    from assistant.workspace import WorkspaceError
+
+    with pytest.raises(WorkspaceError, match="più Enti"):
+        two_enti.view(2019)
+    assert two_enti.view(2019, "Forlì").ente == "Camera di commercio di Forlì-Cesena"
+
+
+@pytest.mark.model
+def test_search_sees_only_its_ente(two_enti):
+    forli = two_enti.search("scenario economico frenata", 10, ente="Forlì")
+    ravenna = two_enti.search("scenario economico frenata", 10, ente="Ravenna")
+    assert forli and all(h.ente == "Camera di commercio di Forlì-Cesena" for h in forli)
+    assert ravenna and all(h.ente == "Camera di commercio di Ravenna" for h in ravenna)
+    assert any("A Forlì" in h.text for h in forli) and not any("A Forlì" in h.text for h in ravenna)
+
+
+@pytest.mark.model
+def test_answers_stay_within_the_ente(two_enti):
+    from assistant.chat import Assistant, passage_search
+
+    assistant = Assistant(two_enti, search=passage_search(two_enti))
+    answer = assistant.ask("Come è andata l'economia provinciale?", ente="Ravenna")
+    assert answer.ente == "Camera di commercio di Ravenna"
+    assert "A Forlì" not in answer.answer
+    env = {"RELAZIONE_DATA_DIR": str(two_enti.settings.data_dir)}
+    result = run_cli("indicators", "--year", "2019", "--format", "json", env=env)
+    assert result.returncode != 0 and "--ente" in result.stderr
