@@ -8,6 +8,7 @@ from assistant import ui_data
 from assistant.workspace import WorkspaceError
 
 ws = shared.workspace()
+ente = shared.ente()
 assistant = shared.assistant()
 state = st.session_state
 
@@ -16,12 +17,12 @@ st.caption("La bozza è scritta dai numeri calcolati e dai passaggi dei document
            "Modificala qui: ogni numero viene ricontrollato, e quelli che non corrispondono a un dato sono "
            "evidenziati in rosso.")
 try:
-    years = ws.years()
-    default_year = assistant.default_year()
+    years = ws.years(ente)
+    default_year = assistant.default_year(ente)
 except WorkspaceError as exc:
     shared.show_error(exc)
     st.stop()
-synthetic = ui_data.synthetic_years(ws)
+synthetic = ui_data.synthetic_years(ws, ente)
 
 
 def recheck() -> None:
@@ -38,7 +39,7 @@ with st.container(border=True):
                               format_func=lambda y: ui_data.year_label(y, synthetic))
     if button_col.button("Genera bozza", type="primary", icon=":material/edit_note:", width="stretch"):
         with st.spinner("Scrivo la bozza dai dati e dai documenti…"):
-            draft = assistant.draft(section, year)
+            draft = assistant.draft(section, year, ente)
         state["draft"] = draft
         state["draft_text"] = draft.markdown
         recheck()
@@ -98,6 +99,6 @@ st.caption("Ogni capitolo com'è generato (senza le modifiche fatte qui), in Mar
            + (" e Word" if ui_data.docx_available() else "") + ", in un archivio .zip; "
            "un capitolo con numeri non verificati riporta l'avviso in testa.")
 st.download_button(
-    "Esporta tutti i capitoli (.zip)", lambda year=year: ui_data.export_zip(assistant, year, docx=ui_data.docx_available())[1],
+    "Esporta tutti i capitoli (.zip)", lambda year=year: ui_data.export_zip(assistant, year, docx=ui_data.docx_available(), ente=ente)[1],
     file_name=f"relazione-{year}-capitoli.zip", mime="application/zip", icon=":material/folder_zip:",
 )

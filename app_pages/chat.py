@@ -10,14 +10,15 @@ from assistant.workspace import WorkspaceError
 AUTO = "automatico"
 
 ws = shared.workspace()
+ente = shared.ente()
 assistant = shared.assistant()
 history: list = st.session_state.setdefault("chat_history", [])
 
 try:
-    years = ws.years()
+    years = ws.years(ente)
 except WorkspaceError:
     years = []
-synthetic = ui_data.synthetic_years(ws)
+synthetic = ui_data.synthetic_years(ws, ente)
 
 head, pick = st.columns([3, 1], vertical_alignment="bottom")
 head.title("Chiedi all'assistente")
@@ -61,7 +62,7 @@ if question:
         st.markdown(question)
     with st.chat_message("assistant"):
         with st.spinner("Cerco la risposta nei documenti…"):
-            answer = assistant.ask(question, year=None if year_choice == AUTO else year_choice)
+            answer = assistant.ask(question, year=None if year_choice == AUTO else year_choice, ente=ente)
         shared.render_answer(answer, synthetic)
     first = not history
     history.append({"question": question, "answer": answer})

@@ -14,10 +14,11 @@ ITALIAN = {"number": {"decimal": ",", "thousands": ".", "grouping": [3], "curren
 FLOWS = [ui_data.GROUP_NAMES["proventi"], ui_data.GROUP_NAMES["oneri"]]
 
 ws = shared.workspace()
+ente = shared.ente()
 st.title("Confronto tra gli anni")
 try:
-    series = ui_data.financial_series_for(ws)
-    points = ui_data.area_points_for(ws)
+    series = ui_data.financial_series_for(ws, ente)
+    points = ui_data.area_points_for(ws, ente)
 except WorkspaceError as exc:
     shared.show_error(exc)
     st.stop()

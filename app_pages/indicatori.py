@@ -20,17 +20,18 @@ TREE_COLUMNS = {
 }
 
 ws = shared.workspace()
+ente = shared.ente()
 st.title("Indicatori e obiettivi")
 try:
-    years = ws.years()
+    years = ws.years(ente)
 except WorkspaceError as exc:
     shared.show_error(exc)
     st.stop()
 if not years:
     st.info("Nessuna Relazione né consuntivo in archivio: carica i documenti nella pagina Documenti.")
     st.stop()
-synthetic = ui_data.synthetic_years(ws)
-default_year = shared.assistant().default_year()
+synthetic = ui_data.synthetic_years(ws, ente)
+default_year = shared.assistant().default_year(ente)
 
 left, right = st.columns([1, 2], vertical_alignment="bottom")
 year = left.selectbox("Anno", years, index=years.index(default_year) if default_year in years else len(years) - 1,
@@ -38,7 +39,7 @@ year = left.selectbox("Anno", years, index=years.index(default_year) if default_
 below_only = right.toggle("Solo indicatori sotto target", key="below_target",
                           help="Mostra solo gli indicatori che non hanno raggiunto il target e gli obiettivi a cui appartengono.")
 
-view = ws.view(year)
+view = ws.view(year, ente)
 if view.report.synthetic:
     shared.synthetic_badge(f"{year}: dati SINTETICI")
     st.caption("I numeri di quest'anno vengono da documenti di prova (Piano e consuntivi sintetici), non da dati reali.")

@@ -112,18 +112,36 @@ def ingest_with_progress(ws: Workspace, name: str, data: bytes | None = None, pa
     return True, message
 
 
+def ente() -> str | None:
+    """The Ente this session works on: the only one in the store, or the one chosen in the
+    sidebar when there are several (every query then names it)."""
+    enti = workspace().store.enti()
+    if not enti:
+        return None
+    chosen = st.session_state.get("ente")
+    return chosen if chosen in enti else enti[0]
+
+
 def sidebar() -> None:
     ws = workspace()
     synthetic: set[int] = set()
     lines = []
+    enti = ws.store.enti()
+    if len(enti) > 1:
+        with st.sidebar:
+            st.selectbox("Ente", enti, key="ente", help="L'archivio contiene documenti di più Camere di commercio: "
+                                                          "ogni pagina mostra solo quelli dell'Ente scelto.")
     try:
-        ente = ws.ente()
-        years = ws.years(ente)
-        synthetic = ui_data.synthetic_years(ws, ente)
+        current = ente()
+        if current is None:
+            raise WorkspaceError("vuoto")
+        years = ws.years(current)
+        synthetic = ui_data.synthetic_years(ws, current)
     except WorkspaceError:
         lines.append("**Archivio:** vuoto")
     else:
-        lines.append(f"**Ente:** {ente}")
+        if len(enti) == 1:
+            lines.append(f"**Ente:** {current}")
         shown = ", ".join(f"{y} :orange-badge[{ui_data.SYNTHETIC}]" if y in synthetic else str(y) for y in years)
         lines.append(f"**Anni con dati:** {shown or '—'}")
     lines.append(f"**Modello linguistico:** {ui_data.model_label(ws.settings)}")

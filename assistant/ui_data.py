@@ -738,11 +738,13 @@ def zip_files(paths: Iterable[Path], folder: str) -> bytes:
     return buffer.getvalue()
 
 
-def export_zip(assistant: "Assistant", year: int | None, docx: bool = True) -> tuple[str, bytes]:
+def export_zip(
+    assistant: "Assistant", year: int | None, docx: bool = True, ente: str | None = None
+) -> tuple[str, bytes]:
     """Every chapter of the year as .md (and .docx where pandoc works), zipped: the same
     files `relazione export` writes. Returns (file name, bytes)."""
     with tempfile.TemporaryDirectory() as tmp:
-        paths = assistant.export(year, Path(tmp), docx=docx)
-        year = year or assistant.default_year()
+        paths = assistant.export(year, Path(tmp), ente=ente, docx=docx)
+        year = year or assistant.default_year(ente)
         folder = f"relazione-{year}-capitoli"
         return f"{folder}.zip", zip_files(paths, folder)

@@ -228,3 +228,29 @@ def test_year_comparison_charts_and_tables(corpus_dir):
     assert yoy.loc["Totale proventi correnti (A)", "2019 su 2018 (%)"] == "-5,0%"
     areas = tables[2].set_index("Area")
     assert areas.loc["Ente", "2020 (SINTETICO)"] == "87,79% (parzialmente raggiunto)"
+
+
+def test_with_several_enti_the_session_chooses_one(corpus_copy, tmp_path):
+    from assistant.settings import Settings
+    from assistant.workspace import Workspace
+    from conftest import RELAZIONE_TXT
+
+    other = RELAZIONE_TXT.read_text(encoding="utf-8").replace("di Ravenna", "di Forlì-Cesena", 1).replace(
+        "Lo scenario economico ha fatto registrare", "A Forlì lo scenario economico ha fatto registrare", 1)
+    (tmp_path / "relazione-2019-forli.txt").write_text(other, encoding="utf-8")
+    Workspace(Settings(data_dir=corpus_copy)).ingest(tmp_path / "relazione-2019-forli.txt")
+    forli, ravenna = "Camera di commercio di Forlì-Cesena", "Camera di commercio di Ravenna"
+
+    at = start()
+    choice = at.sidebar.selectbox(key="ente")
+    assert choice.options == [forli, ravenna]
+    choice.set_value(forli).run()
+    at.chat_input[0].set_value("Come è andata l'economia provinciale?").run()
+    assert not at.exception, at.exception
+    answer = at.session_state["chat_history"][-1]["answer"]
+    assert answer.ente == forli
+    assert answer.sources and {s.file for s in answer.sources if s.file} == {"relazione-2019-forli.txt"}
+    at.switch_page("app_pages/indicatori.py").run()
+    assert at.main.selectbox[0].options == ["2019"]  # the 2020 actuals are Ravenna's
+    at.sidebar.selectbox(key="ente").set_value(ravenna).run()
+    assert at.main.selectbox[0].options == ["2019", "2020 (SINTETICO)"]
