@@ -129,8 +129,9 @@ def sidebar() -> None:
     enti = ws.store.enti()
     if len(enti) > 1:
         with st.sidebar:
-            st.selectbox("Ente", enti, key="ente", help="L'archivio contiene documenti di più Camere di commercio: "
-                                                          "ogni pagina mostra solo quelli dell'Ente scelto.")
+            st.selectbox("Ente", enti, key="ente", format_func=ui_data.ente_short,
+                         help="L'archivio contiene documenti di più Camere di commercio: "
+                              "ogni pagina mostra solo quelli dell'Ente scelto.")
     try:
         current = ente()
         if current is None:

@@ -143,6 +143,11 @@ def synthetic_years(ws: Workspace, ente: str | None = None) -> set[int]:
     return out
 
 
+def ente_short(ente: str) -> str:
+    """'Camera di commercio di Forlì-Cesena' -> 'CCIAA di Forlì-Cesena' (fits the sidebar)."""
+    return re.sub(r"^Camera di commercio[\w ,']*? di ", "CCIAA di ", ente, flags=re.IGNORECASE)
+
+
 def year_label(year: int, synthetic: set[int]) -> str:
     return f"{year} ({SYNTHETIC})" if year in synthetic else str(year)
 

@@ -243,7 +243,7 @@ def test_with_several_enti_the_session_chooses_one(corpus_copy, tmp_path):
 
     at = start()
     choice = at.sidebar.selectbox(key="ente")
-    assert choice.options == [forli, ravenna]
+    assert choice.options == ["CCIAA di Forlì-Cesena", "CCIAA di Ravenna"]
     choice.set_value(forli).run()
     at.chat_input[0].set_value("Come è andata l'economia provinciale?").run()
     assert not at.exception, at.exception

@@ -82,6 +82,12 @@ def test_documents_table_marks_the_synthetic_documents(ws):
     assert "consuntivi-2020-ravenna-SINTETICO.csv – Consuntivi 2020 [SINTETICO]" in labels
 
 
+def test_short_ente_names():
+    assert ui_data.ente_short("Camera di commercio di Forlì-Cesena") == "CCIAA di Forlì-Cesena"
+    assert ui_data.ente_short("Camera di commercio, industria, artigianato e agricoltura di Ravenna") == "CCIAA di Ravenna"
+    assert ui_data.ente_short("Unioncamere Emilia-Romagna") == "Unioncamere Emilia-Romagna"
+
+
 def test_the_synthetic_year_is_2020(ws):
     assert ui_data.synthetic_years(ws) == {2020}
     assert ui_data.year_label(2020, {2020}) == "2020 (SINTETICO)" and ui_data.year_label(2019, {2020}) == "2019"
