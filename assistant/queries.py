@@ -98,8 +98,7 @@ def answer_target_changes(q: Question, view: YearView, book: FactBook, w: Writer
     if claim_findings:
         lines.append("Dichiarate nella sezione 5 della Relazione:")
         for f in claim_findings:
-            claim = next((c for c in claims if c.source == f.claim_source), None)
-            lines.append(f"- {_claim_line(f, claim, view, book, w)}")
+            lines.append(f"- {_claim_line(f, claim_of(f, claims), view, book, w)}")
         lines.append("")
     plan_kinds = (FindingKind.target_changed_unexplained, FindingKind.target_changed_explained, FindingKind.weight_changed,
                   FindingKind.objective_removed_in_report, FindingKind.objective_added_in_report,
@@ -130,6 +129,21 @@ def answer_target_changes(q: Question, view: YearView, book: FactBook, w: Writer
     if summary:
         lines.append("Da sistemare prima della validazione dell'OIV: " + "; ".join(summary) + ".")
     return Composed(intent="target_changes", body="\n".join(lines))
+
+
+def claim_of(f, claims):
+    """The section 5 claim a finding checks: same place, and the same objectives and target
+    (in a PDF every claim of section 5 is on the same page)."""
+    for claim in claims:
+        if claim.source != f.claim_source:
+            continue
+        if claim.kind == "move" and f.expected == f"{claim.from_objective} -> {claim.objective}":
+            return claim
+        if claim.kind == "target" and claim.objective == f.operational_objective and claim.new_target == f.expected:
+            return claim
+        if claim.kind == "remove" and claim.objective == f.operational_objective and f.expected == "obiettivo eliminato":
+            return claim
+    return None
 
 
 def _target_fact(book: FactBook, ind: Indicator | None) -> Fact | None:
@@ -558,8 +572,7 @@ def _finding_text(f, view: YearView, book: FactBook, w: Writer) -> str:
         return _plan_line(f, view, book, w)
     if f.kind in (FindingKind.narrative_claim_not_in_tables,):
         claims = extract_claims(view.relazione.sections) if view.relazione else []
-        claim = next((c for c in claims if c.source == f.claim_source), None)
-        return _claim_line(f, claim, view, book, w)
+        return _claim_line(f, claim_of(f, claims), view, book, w)
     if f.indicator:
         w.name(f.indicator)  # the message names it between « »
     return f.message

@@ -126,8 +126,13 @@ def _info(row: _Document) -> DocumentInfo:
     return DocumentInfo(
         id=row.id, ente=row.ente, year=row.year, kind=row.kind, title=row.title, source_file=row.source_file,
         sha256=row.sha256, source_format=row.source_format, synthetic=row.synthetic,
-        ingested_at=row.ingested_at, indicators=row.indicators, problems=row.problems,
+        ingested_at=_utc(row.ingested_at), indicators=row.indicators, problems=row.problems,
     )
+
+
+def _utc(moment: datetime) -> datetime:
+    """SQLite hands datetimes back without their zone: they were written in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
 
 
 def _chunk(row: _Chunk) -> Chunk:

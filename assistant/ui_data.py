@@ -643,8 +643,9 @@ def ref_marker(label: str) -> str:
 
 def answer_body(markdown: str) -> str:
     """An answer's body for display: the footnote references `[^3]`, which Streamlit would
-    print as they are, become superscript marks that the sources expander explains."""
-    return _REF_RE.sub(lambda m: ref_marker(m.group(1)), markdown)
+    print as they are, become superscript marks that the sources expander explains; a '$'
+    (a language model may write one) is escaped so that it is not read as LaTeX."""
+    return _REF_RE.sub(lambda m: ref_marker(m.group(1)), markdown).replace("$", "\\$")
 
 
 def source_lines(sources) -> list[str]:

@@ -220,14 +220,17 @@ class Workspace:
     def ente(self, ente: str | None = None) -> str:
         enti = self.store.enti()
         if ente:
-            matches = [e for e in enti if ente.lower() in e.lower()]
+            exact = [e for e in enti if e.lower() == ente.lower()]
+            matches = exact or [e for e in enti if ente.lower() in e.lower()]
             if not matches:
                 raise WorkspaceError(f"nessun documento per l'Ente {ente!r}")
+            if len(matches) > 1:
+                raise WorkspaceError(f"più Enti corrispondono a {ente!r}: {', '.join(matches)}")
             return matches[0]
         if not enti:
-            raise WorkspaceError("lo store è vuoto: carica prima una Relazione (relazione ingest FILE)")
+            raise WorkspaceError("lo store è vuoto: carica prima una Relazione o un Piano della performance")
         if len(enti) > 1:
-            raise WorkspaceError(f"lo store contiene più Enti ({', '.join(enti)}): indica quale con --ente")
+            raise WorkspaceError(f"lo store contiene più Enti ({', '.join(enti)}): indica quale (opzione --ente)")
         return enti[0]
 
     def years(self, ente: str | None = None) -> list[int]:

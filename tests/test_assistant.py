@@ -87,3 +87,18 @@ def test_ask_cli_reads_questions_from_stdin(embedded_corpus_ws):
         assert row["verified"] is True and row["unverified_numbers"] == []
     assert any(f["id"] == "3.1/1.1/1#achievement" and f["value"] == "81,82%" for f in rows[0]["facts"])
     assert rows[1]["sources"][0]["kind"] == "passaggio" and rows[1]["sources"][0]["line"] == 101
+
+
+@pytest.mark.model
+def test_target_changes_from_the_pdf(pdf_ws):
+    """In the PDF all section 5 claims sit on page 25: each finding keeps its own claim."""
+    from assistant.chat import Assistant, passage_search
+
+    answer = Assistant(pdf_ws, search=passage_search(pdf_ws)).ask("Quali obiettivi hanno cambiato target quest'anno?")
+    assert answer.verified
+    text = answer.answer
+    assert "obiettivo 3.2.2.1" in text and "obiettivo 1.3.1.1" in text
+    assert "spostato da 3.1.2 a 3.1.1" in text and "spostato da 3.1.1 a 3.1.2" in text
+    assert "2.4.2" in text and text.count("(pag. 25)") == 5
+    assert text.count("**non riportata dalle tabelle**") == 4
+    assert {s.page for s in answer.sources if s.kind == "dato"} >= {12, 20, 25}
