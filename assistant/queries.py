@@ -19,6 +19,7 @@ from ingest.numbers import NumberError, parse_number, parse_quantity
 from ingest.records import SourceRef
 from ingest.textnorm import fold
 
+from .causes import cause_query, explains
 from .facts import Fact, FactBook
 from .grounding import Passage
 from .intents import Question, stems
@@ -298,24 +299,10 @@ def _inline_quote(w: Writer, passage: Passage, focus: str | None = None) -> str:
     return "\n\n  " + quoted
 
 
-# words every indicator name uses: they say nothing about what a passage is about
-_GENERIC = set(stems("indicatore indicatori percentuale numero progetto progetti attività attivate attivati risultato "
-                     "risultati media grado livello valore totale imprese realizzati realizzate coinvolti coinvolte "
-                     "utilizzo risorse tema"))
-
-
 def cause_passage(ind: Indicator, view: YearView, search: PassageSearch) -> Passage | None:
-    """A narrative passage of the same year that explains the deviation: it must share most of
-    the indicator's distinctive words (or name its objective) and speak of a cause."""
-    code = ind.operational_objective or ind.strategic_objective
-    hits = search(f"{ind.name} causa motivo scostamento", 5, {"ente": view.ente, "year": view.year})
-    subject = {s for s in stems(ind.name) if len(s) > 2} - _GENERIC
-    if not subject:
-        return None
-    for p in hits:
-        words = set(stems(p.text))
-        about = len(subject & words) >= max(2, (2 * len(subject) + 2) // 3) or re.search(rf"\b{re.escape(code)}\b", p.text)
-        if about and any(c in fold(p.text) for c in ("a causa", "dovut", "per effetto", "in quanto", "poiche", "perche")):
+    """A narrative passage of the same year that explains the deviation (see `causes`)."""
+    for p in search(cause_query(ind), 5, {"ente": view.ente, "year": view.year}):
+        if explains(ind, p.text):
             return p
     return None
 

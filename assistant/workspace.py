@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from ingest.checks import check_report
 from ingest.compare import compare_plan_report
 from ingest.errors import IngestError, NotAPerformanceDocument
-from ingest.model import Finding, Report
+from ingest.model import Finding, FindingKind, Report, Severity
 from ingest.pipeline import FORMATS, file_bytes, read_report, source_format
 from ingest.records import (
     FindingRecord,
@@ -31,6 +31,7 @@ from ingest.records import (
 from ingest.scoring import Scorecard, score_report
 from ingest.yearview import year_report
 
+from .causes import cause_query, explains
 from .chunks import chunk_report
 from .retrieval import Hit, RetrievalError, Retriever, SearchFilters, SearchMode
 from .settings import Settings, get_settings
@@ -283,10 +284,34 @@ class Workspace:
         findings = check_report(report, self.policy, card)
         if relazione is not None and plan is not None:
             findings += compare_plan_report(plan, relazione)
+        findings += self._unexplained_deviations(ente, year, report, card)
         return YearView(
             ente=ente, year=year, basis=basis, report=report, scorecard=card, findings=tuple(findings),
             plan=plan, relazione=relazione,
         )
+
+    def _unexplained_deviations(self, ente: str, year: int, report: Report, card: Scorecard) -> list[Finding]:
+        """Indicators below target that no narrative passage of the same year explains (lexical
+        search: no embedding model needed)."""
+        out: list[Finding] = []
+        for ind in report.indicators():
+            if card.indicators[ind.key].met is not False:
+                continue
+            hits = self.retriever.search(cause_query(ind), 5, SearchFilters(ente=ente, year=year), "lexical")
+            if any(explains(ind, h.text) for h in hits):
+                continue
+            code = ind.operational_objective or ind.strategic_objective
+            out.append(
+                Finding(
+                    kind=FindingKind.below_target_without_cause, severity=Severity.warning,
+                    message=(f"«{ind.name}» (obiettivo {code}) è sotto target ({ind.actual.raw} contro {ind.target.raw}) "
+                             f"e nessun documento del {year} ne indica la causa."),
+                    source=ind.actual_source or ind.source, strategic_objective=ind.strategic_objective,
+                    operational_objective=ind.operational_objective, indicator=ind.name,
+                    printed=ind.actual.raw, expected=ind.target.raw,
+                )
+            )
+        return out
 
     # -- extraction without writing -------------------------------------------------------
 

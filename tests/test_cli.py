@@ -80,3 +80,13 @@ def test_unknown_year_is_a_clear_error(store_dir):
 def test_empty_store_is_a_clear_error(tmp_path):
     result = run_cli("findings", env={"RELAZIONE_DATA_DIR": str(tmp_path / "vuoto")})
     assert result.returncode != 0 and "lo store è vuoto" in result.stderr
+
+
+def test_deviations_without_a_cause_are_findings(store_dir):
+    """2020 has no narrative: each of its 11 deviations is reported as unexplained; 2019 has none."""
+    data = json.loads(run_cli("findings", "--year", "2020", "--format", "json", env=store_dir).stdout)
+    unexplained = [f for f in data["findings"] if f["kind"] == "below_target_without_cause"]
+    assert len(unexplained) == 11
+    assert unexplained[0]["source"]["file"].startswith("consuntivi") and unexplained[0]["source"]["line"] == 2
+    data = json.loads(run_cli("findings", "--year", "2019", "--format", "json", env=store_dir).stdout)
+    assert not [f for f in data["findings"] if f["kind"] == "below_target_without_cause"]

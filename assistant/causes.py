@@ -1,0 +1,34 @@
+"""Does a narrative passage explain an indicator's deviation? (used by answers, drafts and the
+OIV check 'scostamento senza causa')."""
+
+from __future__ import annotations
+
+import re
+
+from ingest.model import Indicator
+from ingest.textnorm import fold
+
+from .intents import stems
+
+# words every indicator name uses: they say nothing about what a passage is about
+_GENERIC = set(stems("indicatore indicatori percentuale numero progetto progetti attività attivate attivati risultato "
+                     "risultati media grado livello valore totale imprese realizzati realizzate coinvolti coinvolte "
+                     "utilizzo risorse tema"))
+_CAUSE_WORDS = ("a causa", "dovut", "per effetto", "in quanto", "poiche", "perche")
+
+
+def cause_query(ind: Indicator) -> str:
+    return f"{ind.name} causa motivo scostamento"
+
+
+def explains(ind: Indicator, text: str) -> bool:
+    """The passage shares most of the indicator's distinctive words (or names its objective)
+    and speaks of a cause."""
+    subject = {s for s in stems(ind.name) if len(s) > 2} - _GENERIC
+    if not subject:
+        return False
+    code = ind.operational_objective or ind.strategic_objective
+    about = len(subject & set(stems(text))) >= max(2, (2 * len(subject) + 2) // 3) or re.search(
+        rf"\b{re.escape(code)}\b", text
+    )
+    return bool(about) and any(word in fold(text) for word in _CAUSE_WORDS)
