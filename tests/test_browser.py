@@ -113,6 +113,7 @@ def ask(page, question: str) -> str:
     wait_idle(page)
     answer = page.locator('[data-testid="stChatMessage"]').last
     answer.get_by_text("verificata").first.wait_for()
+    answer.get_by_text("Fonti (").first.wait_for()  # drawn after the body: the answer is complete
     return answer.inner_text()
 
 
