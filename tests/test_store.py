@@ -145,3 +145,16 @@ def test_crash_mid_ingest_leaves_the_store_as_it_was(tmp_path, relazione_pdf):
             proc.kill()
     fresh = Store(store.url)
     assert (fresh.documents(), fresh.chunks()) == before
+
+
+def test_database_url_points_elsewhere(tmp_path, relazione_txt):
+    """RELAZIONE_DATABASE_URL (any SQLAlchemy URL) is used instead of the SQLite file in the data dir."""
+    from assistant.settings import Settings
+    from assistant.workspace import Workspace
+
+    other = tmp_path / "altrove" / "archivio.db"
+    settings = Settings(data_dir=tmp_path / "data", database_url=f"sqlite:///{other}")
+    ws = Workspace(settings, index=None)
+    ws.store.save(relazione_txt, lambda doc_id: chunk_report(relazione_txt, doc_id), None)
+    assert other.exists() and not (tmp_path / "data" / "relazione.db").exists()
+    assert Workspace(settings, index=None).view(2019).report.sha256 == relazione_txt.sha256
