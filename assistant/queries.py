@@ -266,7 +266,8 @@ def answer_below_target(q: Question, view: YearView, book: FactBook, w: Writer, 
     count_fact = book.count(f"count:below:{view.year}", len(items), f"Indicatori sotto target nel {view.year}",
                             derived_from=tuple(f"{i.key}#achievement" for i in items))
     total_fact = book.count(f"count:indicators:{view.year}", total, f"Indicatori misurati nel {view.year}")
-    basis = "Relazione" if view.basis == "relazione" else "Piano e consuntivi (SINTETICI)" if view.report.synthetic else "Piano e consuntivi"
+    basis = ("dalla Relazione" if view.basis == "relazione" else
+             "dal Piano e dai consuntivi, documenti SINTETICI" if view.report.synthetic else "dal Piano e dai consuntivi")
     if not items:
         body = (f"Nel {view.year} nessun indicatore è sotto target: {w.n(total_fact)} indicatori su {w.n(total_fact)} "
                 f"hanno raggiunto il target ({basis}).")
@@ -319,7 +320,9 @@ def answer_achievement(q: Question, view: YearView, book: FactBook, w: Writer) -
             nodes.append(node)
     if q.area is not None and (area := card.node("area", str(q.area))) is not None:
         nodes.append(area)
-    basis = "" if view.basis == "relazione" else " (Piano e consuntivi SINTETICI)" if view.report.synthetic else " (Piano e consuntivi)"
+    basis = "" if view.basis == "relazione" else (
+        " (dal Piano e dai consuntivi, documenti SINTETICI)" if view.report.synthetic else " (dal Piano e dai consuntivi)"
+    )
     if not nodes:
         root = card.root
         lines = [f"Nel {view.year}{basis} il grado di raggiungimento complessivo dell'Ente è "
