@@ -122,19 +122,7 @@ def chroma_server(tmp_path_factory) -> str:
             stderr=subprocess.STDOUT,
         )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"chroma run exited with {proc.returncode}: {log_path.read_text(errors='replace')[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"chroma run did not answer its heartbeat within 60 s: {log_path.read_text(errors='replace')[-2000:]}")
-            time.sleep(0.2)
+        wait_until_up(proc, f"{url}/api/v2/heartbeat", log_path, "chroma run")
         yield url
     finally:
         proc.terminate()
@@ -143,6 +131,26 @@ def chroma_server(tmp_path_factory) -> str:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def wait_until_up(proc, health_url: str, log_path: Path, what: str, timeout: float = 60, on_fail=None) -> None:
+    """Poll a server's health URL until it answers 200; fail with the tail of its log if the
+    process exits or the time runs out (calling `on_fail` first, to stop it)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc.poll() is not None:
+            pytest.fail(f"{what} exited with {proc.returncode}: {log_path.read_text(errors='replace')[-3000:]}")
+        try:
+            with urllib.request.urlopen(health_url, timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            if on_fail:
+                on_fail()
+            pytest.fail(f"{what} did not answer within {timeout:.0f} s: {log_path.read_text(errors='replace')[-3000:]}")
+        time.sleep(0.2)
 
 
 def make_settings(data_dir: Path, backend: str, request, collection: str | None = None):

@@ -10,13 +10,12 @@ import os
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-from conftest import ROOT, SHARED_PDFS, _free_port, run_cli
+from conftest import ROOT, SHARED_PDFS, _free_port, run_cli, wait_until_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 
@@ -54,20 +53,7 @@ def server(tmp_path_factory):
                 proc.wait()
 
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        if proc.poll() is not None:
-            pytest.fail(f"streamlit exited with {proc.returncode}: {log_path.read_text(errors='replace')[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                if resp.status == 200:
-                    break
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            stop()
-            pytest.fail(f"streamlit did not answer within 60 s: {log_path.read_text(errors='replace')[-3000:]}")
-        time.sleep(0.3)
+    wait_until_up(proc, f"{url}/_stcore/health", log_path, "streamlit", on_fail=stop)
     try:
         yield SimpleNamespace(url=url, data=data, log=log_path, stop=stop)
     finally:
