@@ -7,7 +7,6 @@ answered from retrieval: the best passages, quoted, with section and line or pag
 
 from __future__ import annotations
 
-import re
 from typing import Callable
 
 from pydantic import BaseModel, ConfigDict
@@ -17,7 +16,6 @@ from ingest.claims import extract_claims
 from ingest.model import FindingKind, Indicator, Report
 from ingest.numbers import NumberError, parse_number, parse_quantity
 from ingest.records import SourceRef
-from ingest.textnorm import fold
 
 from .causes import cause_query, explains
 from .facts import Fact, FactBook

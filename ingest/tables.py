@@ -50,7 +50,7 @@ from .numbers import (
     parse_target,
     parse_weight,
 )
-from .readers.blocks import Block, BlockStream, Row, Text
+from .readers.blocks import BlockStream, Row, Text
 
 AREA_RE = re.compile(r"^Area\s+(?P<num>\d+)\s*[–—-]\s*(?P<title>.+)$", re.IGNORECASE)
 CODE_HEADING_RE = re.compile(r"^(?P<code>\d+(?:\.\d+){1,6})\.?\s+(?P<title>[^\d\s].*)$")

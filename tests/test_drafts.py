@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from assistant.grounding import _QUOTE_RE, extract_numbers, split_footnotes
+from assistant.grounding import _QUOTE_RE, extract_numbers
 from conftest import DATA, run_cli
 
 GOLDEN = DATA / "drafts"
