@@ -12,7 +12,7 @@ from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, ConfigDict
 
 from .drafts import ORDER, SECTIONS, render_section
-from .facts import Fact, FactBook, build_facts
+from .facts import Fact, FactBook, build_facts, table_facts
 from .grounding import Citations, Verification, verify
 from .intents import parse_question
 from .llm import Rewriter
@@ -141,8 +141,6 @@ class Assistant:
             tree_file = view.plan.source_file if (view.basis != "relazione" and view.plan) else None
             book = build_facts(view.report, view.scorecard, tree_file)
             if view.relazione is not None and view.relazione is not view.report:
-                from .facts import table_facts
-
                 table_facts(book, view.relazione)
             change_facts(book, view)
             finding_facts(book, view)

@@ -324,7 +324,7 @@ def answer_achievement(q: Question, view: YearView, book: FactBook, w: Writer) -
     if not nodes:
         root = card.root
         lines = [f"Nel {view.year}{basis} il grado di raggiungimento complessivo dell'Ente è "
-                 f"{w.n(f'ente:ente#achievement')} ({root.band}).", "", "Per area strategica:"]
+                 f"{w.n('ente:ente#achievement')} ({root.band}).", "", "Per area strategica:"]
         for area in root.children:
             lines.append(f"- Area {area.code} – {area.title} (peso {w.n(f'area:{area.code}#weight')}): "
                          f"{w.n(f'area:{area.code}#achievement')}, {area.band}.")

@@ -18,17 +18,13 @@ from .numbers import NumberError, parse_measures
 from .scoring import DEFAULT_POLICY, HUNDRED, Policy, Scorecard, score_report
 
 
-def _fmt(value: Decimal, decimals: int) -> str:
-    return fmt_number(value, decimals)
-
-
 def _weight_finding(level: str, code: str, total: Decimal, loc: Loc | None, **kw) -> Finding:
     return Finding(
         kind=FindingKind.weights_not_100,
         severity=Severity.warning,
-        message=f"I pesi {level} {code} sommano a {_fmt(total, 2)}% invece di 100%: il calcolo li normalizza.",
+        message=f"I pesi {level} {code} sommano a {fmt_number(total, 2)}% invece di 100%: il calcolo li normalizza.",
         source=loc,
-        printed=f"{_fmt(total, 2)} %",
+        printed=f"{fmt_number(total, 2)} %",
         expected="100 %",
         **kw,
     )
@@ -114,12 +110,12 @@ def check_actuals(report: Report) -> list[Finding]:
                     severity=Severity.warning,
                     message=(
                         f"«{ind.name}»: il consuntivo stampato {ind.actual.raw} non corrisponde ai valori misure "
-                        f"({ind.measures_raw}), che danno {_fmt(rounded, decimals)} {ind.actual.unit or ''}".rstrip()
+                        f"({ind.measures_raw}), che danno {fmt_number(rounded, decimals)} {ind.actual.unit or ''}".rstrip()
                         + "."
                     ),
                     source=ind.source, operational_objective=ind.operational_objective,
                     strategic_objective=ind.strategic_objective, indicator=ind.name,
-                    printed=ind.actual.raw, expected=f"{_fmt(rounded, decimals)} {ind.actual.unit or ''}".strip(),
+                    printed=ind.actual.raw, expected=f"{fmt_number(rounded, decimals)} {ind.actual.unit or ''}".strip(),
                 )
             )
     return out
@@ -147,11 +143,11 @@ def check_printed_achievements(report: Report, card: Scorecard) -> list[Finding]
                 Finding(
                     kind=FindingKind.printed_achievement_mismatch,
                     severity=Severity.warning,
-                    message=f"Raggiungimento stampato per {where}: {entry.achievement.raw}; calcolato dagli indicatori: {_fmt(computed, decimals)}%.",
+                    message=f"Raggiungimento stampato per {where}: {entry.achievement.raw}; calcolato dagli indicatori: {fmt_number(computed, decimals)}%.",
                     source=entry.source,
                     strategic_objective=entry.code if entry.level == "strategic" else None,
                     printed=entry.achievement.raw,
-                    expected=f"{_fmt(computed, decimals)} %",
+                    expected=f"{fmt_number(computed, decimals)} %",
                 )
             )
     return out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .claims import Claim, extract_claims
-from .italian import fmt_number
+from .italian import fmt_pct
 from .model import Finding, FindingKind, Indicator, Report, Severity, Target
 from .textnorm import fold, similarity
 
@@ -29,10 +29,6 @@ def _explains(claims: list[Claim], code: str, ind: Indicator | None = None, kind
         if ind is None or similarity(claim.indicator or "", ind.name) >= 0.5:
             return claim
     return None
-
-
-def _pct(value) -> str:
-    return fmt_number(value, 2) + "%"
 
 
 def compare_plan_report(plan: Report, report: Report) -> list[Finding]:
@@ -69,9 +65,9 @@ def compare_plan_report(plan: Report, report: Report) -> list[Finding]:
                 Finding(
                     kind=FindingKind.weight_changed,
                     severity=Severity.warning,
-                    message=f"Il peso dell'obiettivo operativo {code} passa da {_pct(p_obj.weight_pct)} nel Piano a {_pct(r_obj.weight_pct)} nella Relazione.",
+                    message=f"Il peso dell'obiettivo operativo {code} passa da {fmt_pct(p_obj.weight_pct)} nel Piano a {fmt_pct(r_obj.weight_pct)} nella Relazione.",
                     source=r_obj.source, plan_source=p_obj.source, operational_objective=code,
-                    printed=_pct(r_obj.weight_pct), expected=_pct(p_obj.weight_pct),
+                    printed=fmt_pct(r_obj.weight_pct), expected=fmt_pct(p_obj.weight_pct),
                 )
             )
         out += _compare_indicators(code, list(p_obj.indicators), list(r_obj.indicators), year, claims)
@@ -92,9 +88,9 @@ def compare_plan_report(plan: Report, report: Report) -> list[Finding]:
             out.append(
                 Finding(
                     kind=FindingKind.weight_changed, severity=Severity.warning,
-                    message=f"Il peso dell'obiettivo strategico {code} passa da {_pct(p_s.weight_pct)} nel Piano a {_pct(r_s.weight_pct)} nella Relazione.",
+                    message=f"Il peso dell'obiettivo strategico {code} passa da {fmt_pct(p_s.weight_pct)} nel Piano a {fmt_pct(r_s.weight_pct)} nella Relazione.",
                     source=r_s.source, plan_source=p_s.source, strategic_objective=code,
-                    printed=_pct(r_s.weight_pct), expected=_pct(p_s.weight_pct),
+                    printed=fmt_pct(r_s.weight_pct), expected=fmt_pct(p_s.weight_pct),
                 )
             )
         out += _compare_indicators(code, list(p_s.indicators), list(r_s.indicators), year, claims, strategic=True)
@@ -142,9 +138,9 @@ def _compare_indicators(
             out.append(
                 Finding(
                     kind=FindingKind.weight_changed, severity=Severity.warning,
-                    message=f"Il peso dell'indicatore «{r.name}» (obiettivo {code}) passa da {_pct(p.weight_pct)} a {_pct(r.weight_pct)}.",
+                    message=f"Il peso dell'indicatore «{r.name}» (obiettivo {code}) passa da {fmt_pct(p.weight_pct)} a {fmt_pct(r.weight_pct)}.",
                     source=r.source, plan_source=p.source, indicator=r.name,
-                    printed=_pct(r.weight_pct), expected=_pct(p.weight_pct), **scope,
+                    printed=fmt_pct(r.weight_pct), expected=fmt_pct(p.weight_pct), **scope,
                 )
             )
     for r in remaining:

@@ -22,7 +22,7 @@ LOCALE = "it_IT"
 _NUM = r"[-−]?\d{1,3}(?:\.\d{3})+(?:,\d*)?|[-−]?\d+(?:,\d*)?"
 _UNIT = r"N\.|%|€"
 _QUANTITY_RE = re.compile(rf"^(?:(?P<pre>€)\s*)?(?P<num>{_NUM})\s*(?P<unit>{_UNIT})?$")
-_TARGET_RE = re.compile(rf"^(?P<op>>=|<=|=>|=<|≥|≤|=)?\s*(?P<rest>.+)$")
+_TARGET_RE = re.compile(r"^(?P<op>>=|<=|=>|=<|≥|≤|=)?\s*(?P<rest>.+)$")
 _WEIGHT_RE = re.compile(rf"^(?P<num>{_NUM})\s*%?$")
 _MEASURE_TOKEN_RE = re.compile(rf"(?P<num>{_NUM})\s*(?P<unit>{_UNIT})?|(?P<op>[-+*/()])|(?P<space>\s+)")
 

@@ -125,12 +125,19 @@ def chroma_server(tmp_path_factory) -> str:
         wait_until_up(proc, f"{url}/api/v2/heartbeat", log_path, "chroma run")
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc)
+
+
+def stop_process(proc, timeout: float = 20) -> None:
+    """Terminate a server started by a test, killing it if it does not stop in time."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def wait_until_up(proc, health_url: str, log_path: Path, what: str, timeout: float = 60, on_fail=None) -> None:

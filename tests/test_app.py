@@ -166,7 +166,7 @@ def test_generate_edit_and_download_a_draft(corpus_dir, downloads):
     assert not at.exception, at.exception
     text = markdown(at)
     assert "**Scostamenti e azioni correttive** – 2020" in text and ":green-badge[:material/verified: verificata]" in text
-    assert f":orange-badge[:material/science: SINTETICO]" in text
+    assert ":orange-badge[:material/science: SINTETICO]" in text
     draft = at.session_state["draft"]
     assert at.text_area(key="draft_text").value == draft.markdown
     assert downloads["04-scostamenti-e-azioni-correttive-2020.md"].decode("utf-8") == draft.markdown

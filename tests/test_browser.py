@@ -15,7 +15,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from conftest import ROOT, SHARED_PDFS, _free_port, run_cli, wait_until_up
+from conftest import ROOT, SHARED_PDFS, _free_port, run_cli, stop_process, wait_until_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 
@@ -44,13 +44,7 @@ def server(tmp_path_factory):
         )
 
     def stop() -> None:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop_process(proc)
 
     url = f"http://127.0.0.1:{port}"
     wait_until_up(proc, f"{url}/_stcore/health", log_path, "streamlit", on_fail=stop)
