@@ -9,7 +9,11 @@ footnotes themselves, one per fact or quoted passage. Verification:
 * a number without a reference must equal some fact (any unit-compatible fact, at the shown
   precision): an invented number is caught;
 * a quoted passage (`> «...»[^q1]`) must appear verbatim in the passage it cites;
-* each footnote must read exactly as the fact or passage it defines (value and citation).
+* each footnote must read exactly as the fact or passage it defines (value and citation);
+* a place written in the text ('(riga 360)', 'righe 239, 241', 'pag. 5') must be one the text
+  was given: where a cited fact or passage comes from, or a place the writer recorded. Places
+  are checked against the text's sources as a set, not bound to the sentence they sit in: a
+  place swapped for another place the same text cites is not caught.
 
 Not numbers for this purpose: objective codes (1.2.1), years, dates, and what follows
 'riga', 'pag.', 'sezione', 'area', 'art.', 'n.' and the like.
@@ -47,6 +51,11 @@ _ENUM_START = re.compile(r"(?:^|\|)\s*$")  # '| 1) Diritto Annuale |': an item's
 _CODE_RE = re.compile(r"^\d+(?:\.\d+)+$")
 _QUOTE_RE = re.compile(r"^>\s*«(?P<quote>.+?)»\s*(?:\[\^(?P<label>[\w.-]+)\])?")
 _NAME_RE = re.compile(r"«([^«»]+)»")
+# a place in a document written in the text: 'riga 360', 'righe 239, 241', 'pag. 5'
+_LOCATION_RE = re.compile(
+    r"\b(?P<kind>riga|righe|pag\.|pagg\.|pagina|pagine)\s*(?P<nums>\d+(?:\s*(?:,|e|-|–)\s*\d+)*)",
+    re.IGNORECASE,
+)
 _FOOTNOTE_DEF_RE = re.compile(r"^\[\^(?P<label>[\w.-]+)\]:\s?(?P<text>.*)$")
 
 
@@ -71,10 +80,11 @@ class Verification(BaseModel):
     wrong_references: list[str] = []  # numbers that differ from the fact their footnote cites
     bad_quotes: list[str] = []
     bad_footnotes: list[str] = []
+    bad_locations: list[str] = []  # places ('riga 361') that no cited fact or passage comes from
 
     @property
     def problems(self) -> list[str]:
-        return self.unmatched + self.wrong_references + self.bad_quotes + self.bad_footnotes
+        return self.unmatched + self.wrong_references + self.bad_quotes + self.bad_footnotes + self.bad_locations
 
 
 def _is_year(token: str, unit: str) -> bool:
@@ -111,6 +121,16 @@ def extract_numbers(text: str) -> list[Mention]:
     return mentions
 
 
+def locations(text: str) -> list[tuple[str, set[tuple[str, int]]]]:
+    """The places written in a text, each as written and as a set of (kind, number), kind 'riga'
+    or 'pag'."""
+    out = []
+    for m in _LOCATION_RE.finditer(text):
+        kind = "riga" if m["kind"].lower().startswith("rig") else "pag"
+        out.append((m.group(0), {(kind, int(n)) for n in re.findall(r"\d+", m["nums"])}))
+    return out
+
+
 def _rounded(value: Decimal, decimals: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
@@ -137,6 +157,22 @@ class Citations(BaseModel):
     facts: dict[str, str] = {}
     passages: dict[str, "Passage"] = {}
     names: frozenset[str] = frozenset()  # document names written between « » (indicators, objectives...)
+    places: frozenset[str] = frozenset()  # places the writer wrote besides its facts' ('riga 532')
+
+    def known_places(self, book: FactBook) -> set[tuple[str, int]]:
+        """Every place the text may name: the writer's, its passages', and where its cited facts
+        (and the facts they were computed from) come from."""
+        labels = set(self.places) | {p.label for p in self.passages.values()}
+        stack, seen = list(self.facts.values()), set()
+        while stack:
+            fact = book.get(stack.pop())
+            if fact is None or fact.id in seen:
+                continue
+            seen.add(fact.id)
+            if fact.source is not None:
+                labels.add(fact.source.label)
+            stack.extend(fact.derived_from)
+        return {place for label in labels for _, found in locations(label) for place in found}
 
 
 class Passage(BaseModel):
@@ -213,9 +249,11 @@ def verify(markdown: str, book: FactBook, citations: Citations | None = None) ->
     wrong: list[str] = []
     bad_quotes: list[str] = []
     bad_notes: list[str] = []
+    bad_places: list[str] = []
     mentions = 0
     all_facts = list(book)
     names = {_norm(n) for n in citations.names}
+    places = citations.known_places(book)
     for line in body.split("\n"):
         q = _QUOTE_RE.match(line.strip())
         if q:
@@ -229,6 +267,7 @@ def verify(markdown: str, book: FactBook, citations: Citations | None = None) ->
             if _norm(name.group(1)) not in names:
                 bad_quotes.append(f"«{name.group(1)[:80]}»")
         line = _NAME_RE.sub(lambda m: "«" + re.sub(r"\d", "#", m.group(1)) + "»", line)
+        bad_places += [written for written, found in locations(line) if not found <= places]
         for mention in extract_numbers(line):
             mentions += 1
             if mention.label is not None:
@@ -251,8 +290,8 @@ def verify(markdown: str, book: FactBook, citations: Citations | None = None) ->
             bad_notes.append(label)
     used = set(re.findall(r"\[\^([\w.-]+)\](?!:)", body))
     bad_notes += sorted(label for label in used if label not in notes)
-    verified = not (unmatched or wrong or bad_quotes or bad_notes)
+    verified = not (unmatched or wrong or bad_quotes or bad_notes or bad_places)
     return Verification(
         verified=verified, mentions=mentions, unmatched=unmatched, wrong_references=wrong,
-        bad_quotes=bad_quotes, bad_footnotes=bad_notes,
+        bad_quotes=bad_quotes, bad_footnotes=bad_notes, bad_locations=bad_places,
     )

@@ -120,6 +120,7 @@ class Rewriter:
         problems += [f"numero diverso dal fatto citato: {n}" for n in check.wrong_references]
         problems += [f"citazione non fedele: {q}" for q in check.bad_quotes]
         problems += [f"nota inesistente: [^{n}]" for n in check.bad_footnotes]
+        problems += [f"posizione non presente nelle fonti: {p}" for p in check.bad_locations]
         return problems
 
 

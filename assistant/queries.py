@@ -167,17 +167,17 @@ def _claim_line(f, claim, view: YearView, book: FactBook, w: Writer) -> str:
         claimed = book.get(f"claim:{claim.source.label()}:{claim.objective}:new")
         table = _target_fact(book, ind)
         return (f"obiettivo {claim.objective}, indicatore {w.name(ind.name if ind else claim.indicator)}: target portato a "
-                f"{w.n(claimed) if claimed else claim.new_target} secondo la sezione 5 ({claim.source.label()}); "
+                f"{w.n(claimed) if claimed else claim.new_target} secondo la sezione 5 ({w.at(claim.source.label())}); "
                 f"la tabella riporta {(ind.target.operator + ' ' + w.n(table)) if table else 'un altro valore'} "
-                f"({f.source.label() if f.source else '—'}): {status}.")
+                f"({w.at(f.source.label()) if f.source else '—'}): {status}.")
     if claim is not None and claim.kind == "move":
         where = f.printed or "—"
         return (f"indicatore {w.name(ind.name if ind else claim.indicator)} spostato da {claim.from_objective} a {claim.objective} "
-                f"secondo la sezione 5 ({claim.source.label()}); la tabella lo riporta sotto {where} "
-                f"({f.source.label() if f.source else '—'}): {status}.")
+                f"secondo la sezione 5 ({w.at(claim.source.label())}); la tabella lo riporta sotto {where} "
+                f"({w.at(f.source.label()) if f.source else '—'}): {status}.")
     if claim is not None and claim.kind == "remove":
         return (f"obiettivo operativo {claim.objective} {w.name(claim.new_description)} eliminato secondo la sezione 5 "
-                f"({claim.source.label()}): {status}.")
+                f"({w.at(claim.source.label())}): {status}.")
     return f.message
 
 
@@ -193,7 +193,7 @@ def _plan_line(f, view: YearView, book: FactBook, w: Writer) -> str:
         planned_text = f"{p_ind.targets_by_year[view.year].operator} {w.n(planned)}" if planned else f.expected
         reported_text = f"{r_ind.target.operator} {w.n(reported)}" if reported else f.printed
         return (f"obiettivo {code}, {w.name(f.indicator)}: target {planned_text} nel Piano, "
-                f"{reported_text} nella Relazione ({f.source.label() if f.source else '—'}): {why}.")
+                f"{reported_text} nella Relazione ({w.at(f.source.label()) if f.source else '—'}): {why}.")
     if f.kind == FindingKind.weight_changed:
         code = f.operational_objective or f.strategic_objective
         planned = book.get(f"plan-weight:{code}:{f.indicator or ''}")
@@ -539,7 +539,7 @@ def answer_findings(q: Question, view: YearView, book: FactBook, w: Writer) -> C
         return Composed(intent="findings", body=f"Nessuna anomalia rilevata per il {view.year}.")
     lines = [f"Rilievi per il {view.year} (quel che l'OIV controllerebbe), con la posizione nel documento:", ""]
     for f in findings:
-        where = ", ".join(x.label() for x in (f.source, f.claim_source) if x is not None)
+        where = ", ".join(w.at(x.label()) for x in (f.source, f.claim_source) if x is not None)
         lines.append(f"- [{SEVERITY_IT[f.severity.value]}] {_finding_text(f, view, book, w)}" + (f" ({where})" if where else ""))
     return Composed(intent="findings", body="\n".join(lines))
 
@@ -609,7 +609,7 @@ def retrieval_answer(q: Question, view: YearView | None, w: Writer, search: Pass
         return Composed(intent="retrieval", body="Non ho trovato passaggi del documento che rispondano alla domanda.")
     lines = ["Dal testo della Relazione, i passaggi più pertinenti:", ""]
     for p in passages:
-        lines.append(f"**{w.label(p.section)}** ({p.label}):")
+        lines.append(f"**{w.label(p.section)}** ({w.at(p.label)}):")
         lines.append(w.quote(p, focus=q.text))
         lines.append("")
     return Composed(intent="retrieval", body="\n".join(lines).strip())

@@ -677,17 +677,20 @@ _NAME = re.compile(r"«([^«»]+)»")
 
 
 def highlight_unverified(markdown: str, check: Verification) -> str:
-    """The text with every number the verifier rejected marked in red (Streamlit Markdown).
+    """The text with every number and place the verifier rejected marked in red (Streamlit Markdown).
     Numbers are found as the verifier finds them: not in quoted passages, not inside
     «names», not in the footnotes (which are left as they are)."""
     wanted = set(check.unmatched) | {w.strip() for w in check.wrong_references}
+    places = set(check.bad_locations)
     out = []
     in_notes = False
     for line in markdown.split("\n"):
         in_notes = in_notes or bool(_FOOTNOTE_LINE.match(line))
-        if in_notes or not wanted or _QUOTE_LINE.match(line):
+        if in_notes or not (wanted or places) or _QUOTE_LINE.match(line):
             out.append(line)
             continue
+        for place in places:
+            line = re.sub(rf"\b{re.escape(place)}\b", f":red-background[**{place}**]", line)
         masked = _NAME.sub(lambda m: "«" + re.sub(r"\d", "#", m.group(1)) + "»", line)  # same length
         spans = [m for m in extract_numbers(masked) if m.text.strip() in wanted]
         for m in sorted(spans, key=lambda m: m.start, reverse=True):

@@ -79,6 +79,7 @@ class Writer:
         self._passages: dict[str, Passage] = {}
         self._passage_keys: dict[tuple[str, str, str], str] = {}
         self._names: set[str] = set()
+        self._places: set[str] = set()
 
     def name(self, text: str | None) -> str:
         """A name from the documents (indicator, objective, table line), between « »."""
@@ -93,6 +94,11 @@ class Writer:
         if text and extract_numbers(text):
             return self.name(text)
         return text or ""
+
+    def at(self, place: str) -> str:
+        """A place in a document ('riga 532', 'pag. 5') the text names besides its facts' own."""
+        self._places.add(place)
+        return place
 
     def n(self, fact: Fact | str | None, decimals: int | None = None, signed: bool = False, absolute: bool = False) -> str:
         """The fact's value written the Italian way, with its footnote reference."""
@@ -135,7 +141,7 @@ class Writer:
     def citations(self) -> Citations:
         return Citations(
             facts={label: fid for fid, label in self._fact_labels.items()}, passages=dict(self._passages),
-            names=frozenset(self._names),
+            names=frozenset(self._names), places=frozenset(self._places),
         )
 
     def footnotes(self) -> str:

@@ -60,7 +60,8 @@ def _bump(token: str) -> str:
 
 def mutations(markdown: str):
     """Every number a reader would take as a claim: numbers the verifier reads in the text,
-    numbers inside quoted passages, and numbers in the footnotes (values and line numbers)."""
+    the places it names ('(riga 360)'), numbers inside quoted passages, and numbers in the
+    footnotes (values and line numbers)."""
     lines = markdown.split("\n")
     for n, line in enumerate(lines):
         spans: list[tuple[int, int]] = []
@@ -74,6 +75,13 @@ def mutations(markdown: str):
             for mention in extract_numbers(line):
                 token = re.search(r"\d[\d.,]*", mention.text)
                 spans.append((mention.start + token.start(), mention.start + token.end()))
+            # a place moved to another place the same text cites (riga 532 -> 533, both in
+            # section 5's list) is not caught: places are checked against the text's sources,
+            # not bound to the sentence they sit in (see grounding.py)
+            cited = set(re.findall(r"\b(?:riga|righe|pag\.)\s*(\d+)", markdown))
+            for place in re.finditer(r"\b(?:riga|righe|pag\.)\s*(\d+)", line):
+                if _bump(place[1]) not in cited:
+                    spans.append(place.span(1))
         for a, b in spans:
             mutated = line[:a] + _bump(line[a:b]) + line[b:]
             yield n, line[a:b], "\n".join(lines[:n] + [mutated] + lines[n + 1 :])

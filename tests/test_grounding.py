@@ -83,3 +83,21 @@ def test_invented_number_is_caught():
     book = book_of(ACH)
     result = verify("Raggiungimento 87,79%, con 42 progetti avviati.", book)
     assert result.unmatched == ["42"]
+
+
+def test_places_must_be_where_cited_facts_or_passages_come_from():
+    from ingest.records import SourceRef
+
+    read = Fact(id="t", value=D(40), unit="N.", label="Target", source=SourceRef(file="r.txt", line=394, label="riga 394"))
+    book = book_of(read)
+    w = Writer(book)
+    text = f"La tabella riporta {w.n(read)} (riga 394); la sezione 5 lo cambia ({w.at('riga 535')})."
+    assert w.verify(w.finish(text)).verified
+    moved = w.verify(w.finish(text.replace("(riga 394)", "(riga 395)")))
+    assert not moved.verified and moved.bad_locations == ["riga 395"]
+    assert not w.verify(w.finish(text + " Vedi anche righe 535, 612 e pag. 4.")).verified
+    # a passage's place is known too
+    passage = Passage(text="Il progetto è stato eliminato.", file="r.txt", label="riga 534")
+    citations = Citations(passages={"p1": passage})
+    assert verify("Come spiega la riga 534:\n> «Il progetto è stato eliminato.»[^p1]\n\n[^p1]: r.txt, riga 534", book, citations).verified
+    assert not verify("Come spiega la riga 533:\n> «Il progetto è stato eliminato.»[^p1]\n\n[^p1]: r.txt, riga 534", book, citations).verified

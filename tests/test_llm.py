@@ -77,6 +77,18 @@ def test_a_corrected_retry_is_used(embedded_corpus_ws, deterministic):
 
 
 @pytest.mark.model
+def test_a_moved_line_citation_is_caught(embedded_corpus_ws, deterministic):
+    question = "Quali obiettivi hanno cambiato target quest'anno?"
+    base = deterministic.ask(question, year=2019)
+    assert "(riga 360)" in base.answer and base.verified
+    moved = base.answer.replace("(riga 360)", "(riga 361)", 1)
+    model = fake(moved, moved)
+    answer = with_model(embedded_corpus_ws, model).ask(question, year=2019)
+    assert not answer.used_llm and answer.answer == base.answer
+    assert "riga 361" in answer.note and "riga 361" in model.seen[1][-1].content
+
+
+@pytest.mark.model
 def test_dropping_the_footnotes_is_not_accepted(embedded_corpus_ws):
     model = fake("Undici indicatori sono sotto target.", "Undici indicatori sono sotto target.")
     answer = with_model(embedded_corpus_ws, model).ask(QUESTION)

@@ -271,6 +271,15 @@ def test_an_edited_draft_highlights_only_the_invented_numbers(assistant):
     assert ui_data.with_warning(draft.markdown, assistant.reverify(draft, draft.markdown)) == draft.markdown
 
 
+def test_an_edited_place_is_highlighted(assistant):
+    draft = assistant.draft("5", 2019)
+    edited = draft.markdown.replace("(riga 360)", "(riga 361)", 1)
+    check = assistant.reverify(draft, edited)
+    assert not check.verified and check.bad_locations == ["riga 361"] and not check.unmatched
+    shown = ui_data.highlight_unverified(edited, check)
+    assert "(:red-background[**riga 361**])" in shown and shown.count(":red-background[") == 1
+
+
 def test_highlight_leaves_quotes_and_names_alone():
     check = Verification(verified=False, mentions=1, unmatched=["20"])
     text = "Valore 20 e «progetto 20» \n> «nel 20 per cento»[^p1]\n\n[^1]: 20 — nota"
