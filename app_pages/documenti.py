@@ -17,8 +17,9 @@ st.caption(
     "Un file che non si può usare viene rifiutato e l'archivio resta com'era."
 )
 
+st.html(ui_data.uploader_css(ui_data.UPLOAD_TYPES, st.get_option("server.maxUploadSize")))
 uploads = st.file_uploader(
-    "Carica documenti", type=["pdf", "txt", "md", "csv", "xlsx"], accept_multiple_files=True,
+    "Carica documenti", type=list(ui_data.UPLOAD_TYPES), accept_multiple_files=True,
     help="Relazione sulla performance, Piano della performance, consuntivi degli indicatori",
 )
 new = [u for u in uploads or [] if u.file_id not in done]

@@ -271,7 +271,7 @@ class Store:
                 row = _Document(
                     id=document_id, ente=report.ente, year=report.year, kind=report.kind, title=report.title,
                     source_file=report.source_file, sha256=report.sha256, source_format=report.source_format,
-                    synthetic=report.synthetic, ingested_at=now, indicators=len(report.indicators()),
+                    synthetic=report.synthetic, ingested_at=now, indicators=report.indicator_rows(),
                     problems=len(report.problems), report_json=report.model_dump_json(),
                 )
                 s.add(row)

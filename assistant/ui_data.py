@@ -122,6 +122,22 @@ def documents_table(docs: Iterable[DocumentInfo]) -> list[dict[str, object]]:
     ]
 
 
+UPLOAD_TYPES = ("pdf", "txt", "md", "csv", "xlsx")
+
+
+def uploader_css(types: Iterable[str], max_mb: int) -> str:
+    """Streamlit's file uploader has no translation: its English button ('Upload') and limit line
+    ('200MB per file • PDF, ...') are hidden and the Italian text is drawn in their place."""
+    limit = f"Fino a {max_mb} MB per file • " + ", ".join(t.upper() for t in types)
+    button = '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p'
+    hint = '[data-testid="stFileUploaderDropzoneInstructions"] span'
+    return (
+        f"<style>{button}, {hint} {{ font-size: 0; }}"
+        f'{button}::after {{ content: "Scegli i file"; font-size: 14px; }}'
+        f'{hint}::after {{ content: "{limit}"; font-size: 14px; }}</style>'
+    )
+
+
 def document_label(doc: DocumentInfo) -> str:
     synthetic = f" [{SYNTHETIC}]" if doc.synthetic else ""
     return f"{doc.source_file} – {KIND_LABELS.get(doc.kind, doc.kind)} {doc.year}{synthetic}"

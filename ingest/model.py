@@ -321,6 +321,11 @@ class Report(_Model):
     # row-level problems met while parsing (never silently dropped)
     problems: tuple[Finding, ...] = ()
 
+    def indicator_rows(self) -> int:
+        """How many indicator rows the document carries: its tree's indicators, or the actual
+        values of a consuntivi file (which has no tree)."""
+        return len(self.actuals) if self.kind == "consuntivi" else len(self.indicators())
+
     def indicators(self) -> list[Indicator]:
         """Every indicator: strategic (3.1) first, then operational (3.2), in printed order."""
         strategic = [i for a in self.areas for s in a.strategic_objectives for i in s.indicators]

@@ -120,6 +120,11 @@ def test_an_encrypted_pdf_is_refused_with_the_cli_message(server, browser):
     page = new_page(browser)
     page.goto(f"{server.url}/documenti")
     page.get_by_text("Documenti in archivio").first.wait_for()
+    # the uploader's own English ('Upload', '200MB per file') is replaced by Italian text
+    button = page.locator('[data-testid="stFileUploaderDropzone"] button p')
+    button.wait_for(state="attached")
+    drawn = button.evaluate("e => [getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content]")
+    assert drawn == ["0px", '"Scegli i file"']
     page.locator('input[type="file"]').set_input_files(str(encrypted))
     error = page.get_by_text("protetto da password").first
     error.wait_for()

@@ -78,8 +78,16 @@ def test_documents_table_marks_the_synthetic_documents(ws):
     assert rows["consuntivi-2020-ravenna-SINTETICO.csv"]["Dati"] == "SINTETICO"
     assert rows["relazione-performance-2019-ravenna.txt"]["Dati"] == "reali"
     assert rows["relazione-performance-2019-ravenna.txt"]["Indicatori"] == 128
+    assert rows["piano-performance-2019-2021-ravenna-SINTETICO.txt"]["Indicatori"] == 129
+    assert rows["consuntivi-2020-ravenna-SINTETICO.csv"]["Indicatori"] == 21  # its actual values
     labels = [ui_data.document_label(d) for d in ws.documents()]
     assert "consuntivi-2020-ravenna-SINTETICO.csv – Consuntivi 2020 [SINTETICO]" in labels
+
+
+def test_uploader_text_is_italian():
+    css = ui_data.uploader_css(ui_data.UPLOAD_TYPES, 200)
+    assert 'content: "Scegli i file"' in css
+    assert 'content: "Fino a 200 MB per file • PDF, TXT, MD, CSV, XLSX"' in css
 
 
 def test_short_ente_names():
