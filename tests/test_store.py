@@ -16,16 +16,20 @@ from assistant.store import Store
 from conftest import ROOT
 
 
-def _store(tmp_path: Path) -> Store:
-    return Store(f"sqlite:///{tmp_path / 'relazione.db'}")
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.server)])
+def store_url(request, tmp_path) -> str:
+    """Each store test runs on SQLite (the default) and on a real PostgreSQL server."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("postgres_url")
+    return f"sqlite:///{tmp_path / 'relazione.db'}"
 
 
 def _save(store: Store, report, index=None):
     return store.save(report, lambda doc_id: chunk_report(report, doc_id), index)
 
 
-def test_same_file_twice_replaces(tmp_path, relazione_txt):
-    store = _store(tmp_path)
+def test_same_file_twice_replaces(store_url, relazione_txt):
+    store = Store(store_url)
     first = _save(store, relazione_txt)
     second = _save(store, relazione_txt)
     docs = store.documents()
@@ -35,16 +39,16 @@ def test_same_file_twice_replaces(tmp_path, relazione_txt):
     assert len(store.chunks()) == first.chunks == second.chunks
 
 
-def test_another_rendering_of_the_same_report_replaces_it(tmp_path, relazione_txt, relazione_pdf):
-    store = _store(tmp_path)
+def test_another_rendering_of_the_same_report_replaces_it(store_url, relazione_txt, relazione_pdf):
+    store = Store(store_url)
     _save(store, relazione_pdf)
     result = _save(store, relazione_txt)
     assert [d.source_file for d in store.documents()] == [relazione_txt.source_file]
     assert [r.source_file for r in result.replaced] == [relazione_pdf.source_file]
 
 
-def test_report_round_trips(tmp_path, relazione_txt):
-    store = _store(tmp_path)
+def test_report_round_trips(store_url, relazione_txt):
+    store = Store(store_url)
     doc = _save(store, relazione_txt).document
     assert store.report(doc.id) == relazione_txt
     assert Store(store.url).report(doc.id) == relazione_txt  # a fresh process reads the same
@@ -68,8 +72,8 @@ class _FailingIndex:
         return set(self.added) - set(self.deleted)
 
 
-def test_failure_while_indexing_leaves_the_store_as_it_was(tmp_path, relazione_txt, relazione_pdf):
-    store = _store(tmp_path)
+def test_failure_while_indexing_leaves_the_store_as_it_was(store_url, relazione_txt, relazione_pdf):
+    store = Store(store_url)
     kept = _save(store, relazione_pdf).document
     before = (store.documents(), store.chunks())
     index = _FailingIndex()
@@ -80,8 +84,8 @@ def test_failure_while_indexing_leaves_the_store_as_it_was(tmp_path, relazione_t
     assert index.deleted == index.added  # the half-written entries were removed
 
 
-def test_remove(tmp_path, relazione_txt, piano):
-    store = _store(tmp_path)
+def test_remove(store_url, relazione_txt, piano):
+    store = Store(store_url)
     doc = _save(store, relazione_txt).document
     _save(store, piano)
     removed = store.remove(doc.id, None)
@@ -90,10 +94,10 @@ def test_remove(tmp_path, relazione_txt, piano):
     assert all(c.document_id != doc.id for c in store.chunks())
 
 
-def test_find_matches_only_the_document_named(tmp_path, relazione_txt, piano):
+def test_find_matches_only_the_document_named(store_url, relazione_txt, piano):
     """Regression: any reference without a '/' used to match the first document (the file-name
     comparison compared the reference with itself), so `relazione remove <typo>` removed it."""
-    store = _store(tmp_path)
+    store = Store(store_url)
     rel = _save(store, relazione_txt).document
     plan = _save(store, piano).document
     assert store.find("documento-che-non-esiste.txt") is None
@@ -123,8 +127,8 @@ store.save(report, lambda d: chunk_report(report, d), SlowIndex())
 """
 
 
-def test_crash_mid_ingest_leaves_the_store_as_it_was(tmp_path, relazione_pdf):
-    store = _store(tmp_path)
+def test_crash_mid_ingest_leaves_the_store_as_it_was(store_url, tmp_path, relazione_pdf):
+    store = Store(store_url)
     _save(store, relazione_pdf)
     before = (store.documents(), store.chunks())
     marker = tmp_path / "marker"
@@ -158,3 +162,22 @@ def test_database_url_points_elsewhere(tmp_path, relazione_txt):
     ws.store.save(relazione_txt, lambda doc_id: chunk_report(relazione_txt, doc_id), None)
     assert other.exists() and not (tmp_path / "data" / "relazione.db").exists()
     assert Workspace(settings, index=None).view(2019).report.sha256 == relazione_txt.sha256
+
+
+@pytest.mark.server
+def test_database_url_reaches_a_postgresql_server(tmp_path, postgres_url, relazione_txt, piano):
+    """A PostgreSQL URL in the settings: the whole workspace (store, views, findings) runs on it."""
+    from assistant.settings import Settings
+    from assistant.workspace import Workspace
+
+    settings = Settings(data_dir=tmp_path / "data", database_url=postgres_url)
+    ws = Workspace(settings, index=None)
+    for report in (relazione_txt, piano):
+        ws.store.save(report, lambda doc_id, r=report: chunk_report(r, doc_id), None)
+    assert not (tmp_path / "data" / "relazione.db").exists()
+    fresh = Workspace(settings, index=None)
+    assert {d.kind for d in fresh.documents()} == {"relazione", "piano"}
+    view = fresh.view(2019)
+    assert view.report.sha256 == relazione_txt.sha256 and view.plan is not None
+    assert view.scorecard.root.achievement == 1
+    assert len(view.indicator_records()) == 128 and view.findings == ws.view(2019).findings
