@@ -4,8 +4,10 @@ SQLite under RELAZIONE_DATA_DIR by default, any SQLAlchemy URL otherwise. One in
 one transaction, and the retrieval index is written inside it, so that store and index
 never disagree:
 
-1. in a transaction, delete what the new document replaces (same sha256, or same Ente,
-   year and kind) and insert the document and its chunks;
+1. in a transaction that holds the write lock from its start (writers one at a time, so two
+   ingestions of the same file cannot both find nothing to replace; readers are not
+   blocked), delete what the new document replaces (same sha256, or same Ente, year and
+   kind) and insert the document and its chunks;
 2. write the new chunks to the index; on failure roll back and remove them;
 3. commit; on failure roll back and remove the new chunks from the index;
 4. only then remove the replaced documents' chunks from the index. A crash between the
@@ -34,9 +36,10 @@ from sqlalchemy import (
     delete,
     event,
     select,
+    text as sql_text,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, defer, mapped_column, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, defer, mapped_column, sessionmaker
 
 from ingest.model import Report
 
@@ -151,14 +154,33 @@ def _engine(url: str) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record) -> None:  # pragma: no cover - driver hook
+            # the driver would begin a transaction only at the first write, after the reads
+            # that decide what to write: transactions are begun below instead
+            dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute("PRAGMA busy_timeout=120000")
             cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn) -> None:  # pragma: no cover - driver hook
+            # a writing transaction takes the write lock before its first read
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN")
 
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+_WRITE = "relazione_write"  # execution option of the engine used by writing transactions
+
+
+def _lock_for_writing(session: Session) -> None:
+    """Writers one at a time, readers never blocked: two ingestions of the same document must
+    not both find nothing to replace. SQLite's writers take the lock at BEGIN IMMEDIATE;
+    PostgreSQL's take a lock on the documents table that only other writers wait for."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sql_text("LOCK TABLE documents IN SHARE ROW EXCLUSIVE MODE"))
 
 
 class Store:
@@ -167,6 +189,7 @@ class Store:
         self.engine = _engine(url)
         _Base.metadata.create_all(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._writes = sessionmaker(self.engine.execution_options(**{_WRITE: True}), expire_on_commit=False)
         self._reports: dict[str, Report] = {}
         self._lock = threading.Lock()
 
@@ -249,8 +272,9 @@ class Store:
         document_id = uuid.uuid4().hex
         chunks = chunks_for(document_id)
         now = datetime.now(timezone.utc)
-        with self._sessions() as s:
+        with self._writes() as s:
             try:
+                _lock_for_writing(s)
                 replaced_rows = list(
                     s.scalars(
                         select(_Document).where(
@@ -310,7 +334,8 @@ class Store:
         return SaveResult(document=info, replaced=replaced, chunks=len(chunks))
 
     def remove(self, document_id: str, index: IndexWriter | None) -> DocumentInfo:
-        with self._sessions() as s:
+        with self._writes() as s:
+            _lock_for_writing(s)
             row = s.get(_Document, document_id)
             if row is None:
                 raise KeyError(document_id)

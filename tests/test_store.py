@@ -181,3 +181,39 @@ def test_database_url_reaches_a_postgresql_server(tmp_path, postgres_url, relazi
     assert view.report.sha256 == relazione_txt.sha256 and view.plan is not None
     assert view.scorecard.root.achievement == 1
     assert len(view.indicator_records()) == 128 and view.findings == ws.view(2019).findings
+
+
+def test_two_ingestions_of_the_same_report_at_once_leave_one(store_url, relazione_txt):
+    """Two sessions upload the same Relazione at the same moment: one document remains, with
+    its chunks, whichever transaction commits last."""
+    import threading
+
+    store = Store(store_url)
+    errors: list[BaseException] = []
+
+    class _SlowIndex:
+        """Holds each ingestion inside its transaction for a while, so that they overlap."""
+
+        def add(self, chunks, progress=None):
+            time.sleep(1)
+
+        def delete(self, document_ids):
+            pass
+
+        def document_ids(self):
+            return set()
+
+    def ingest():
+        try:
+            _save(Store(store_url), relazione_txt, _SlowIndex())
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=ingest) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    docs = store.documents()
+    assert not errors and len(docs) == 1, (docs, errors)
+    assert {c.document_id for c in store.chunks()} == {docs[0].id}
