@@ -22,6 +22,7 @@ from .queries import (
     cause_passage,
     financial_report,
     financial_rows,
+    change_direction,
     _finding_text,
 )
 from .intents import Question
@@ -139,18 +140,9 @@ def financial_view(book: FactBook, view: YearView) -> FinancialView | None:
             if first is not None and last is not None and len(values) > 2:
                 period = book.pct_change(last, first, f"Variazione % {fin.years[-1]}/{fin.years[0]} di «{line.label}»")
             previous = values[-2][1]
-            direction = _direction(previous.value if previous else None, last.value)
+            direction = change_direction(previous.value if previous else None, last.value)
             trend.append(TrendItem(label=line.label, last=last, diff=diff, pct=pct, period=period, direction=direction))
     return FinancialView(years=list(fin.years), rows=rows, trend=trend)
-
-
-def _direction(previous, last) -> str:
-    """Costs are printed as negative numbers: '-7.648.243' after '-7.896.552' is a decrease."""
-    if previous is None or previous == last:
-        return "invariato"
-    if previous < 0 and last < 0:
-        return "in calo" if abs(last) < abs(previous) else "in aumento"
-    return "in aumento" if last > previous else "in calo"
 
 
 def intervention_items(book: FactBook, view: YearView) -> tuple[list[InterventionItem], Fact | None]:

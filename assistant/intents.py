@@ -51,7 +51,6 @@ _SIGNALS: list[tuple[Intent, set[str], float]] = [
     ("achievement", _s("raggiungimento", "performance", "risultato", "risultati", "valutazione", "punteggio",
                        "complessivo", "complessiva"), 1.2),
     ("indicator", _s("algoritmo", "misure", "misura", "formula", "calcolato", "consuntivo", "valore", "peso"), 1.0),
-    ("count", _s("quanti", "quante"), 2.5),
     ("financial", _s("proventi", "oneri", "bilancio", "diritto", "annuale", "segreteria", "avanzo", "disavanzo",
                      "gestione", "ammortamenti", "accantonamenti", "economico", "finanziaria", "straordinaria",
                      "precedenti", "andamento", "trend", "confronta", "confronto", "rispetto"), 1.3),
@@ -92,8 +91,15 @@ def parse_question(text: str) -> Question:
         scores["below_target"] = scores.get("below_target", 0) + 3
     if re.search(r"(cambiat|modificat|variat|rivist)\w* (il |i |del |dei )?target|target (cambiat|modificat)", folded):
         scores["target_changes"] = scores.get("target_changes", 0) + 3
+    # 'quanti/quante' count only what the tables hold ('quante persone' is for the narrative,
+    # 'quanto è stato speso' for the amounts)
+    if re.search(r"\bquant[ie]\b\s+(?:\w+\s+){0,2}?(indicator|obiettiv|aree\b|area\b|target|misur)", folded) or re.search(
+        r"\bnumero (?:di |degli |dei )?(indicator|obiettiv|aree)", folded
+    ):
+        scores["count"] = scores.get("count", 0) + 3
     if re.search(r"grado di raggiungimento", folded) or (
-        re.search(r"com(e |')(e' |è )?andat", folded) and re.search(r"\b(ente|camera|area|obiettiv|performance|risultat)", folded)
+        re.search(r"\bcom(?:e|')\s*(?:e'?\s+|è\s+)?andat", folded)
+        and re.search(r"\b(ente|camera|area|obiettiv|performance|risultat)", folded)
     ):
         scores["achievement"] = scores.get("achievement", 0) + 2
     if "interventi economici" in folded and "oneri" not in folded:

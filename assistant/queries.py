@@ -80,6 +80,23 @@ def find_indicators(question: str, report: Report, minimum: float = 0.6) -> list
     return [ind for share, ind in scored if share >= best - 1e-9]
 
 
+_GENERIC_TITLE_WORDS = set(stems("attività obiettivo obiettivi strategico strategici operativo operativi altri area ente"))
+
+
+def topic_codes(question: str, titled: list[tuple[str, str]]) -> list[str]:
+    """Codes of the (code, title) items whose title the question names by a word of its own
+    ('l'internazionalizzazione' -> 1.1 Internazionalizzazione (D1)); the best matches only."""
+    wanted = set(stems(question))
+    scored = []
+    for code, title in titled:
+        words = {s for s in stems(title) if len(s) > 3} - _GENERIC_TITLE_WORDS
+        hits = len(words & wanted)
+        if hits:
+            scored.append((hits, code))
+    best = max((h for h, _ in scored), default=0)
+    return [code for h, code in scored if h == best]
+
+
 # -- target changes -------------------------------------------------------------------------------
 
 
@@ -318,6 +335,10 @@ def answer_achievement(q: Question, view: YearView, book: FactBook, w: Writer) -
             nodes.append(node)
     if q.area is not None and (area := card.node("area", str(q.area))) is not None:
         nodes.append(area)
+    if not nodes:
+        strategic = card.nodes("strategic")
+        nodes = [n for code in topic_codes(q.text, [(n.code, n.title) for n in strategic])
+                 for n in strategic if n.code == code]
     basis = "" if view.basis == "relazione" else (
         " (dal Piano e dai consuntivi, documenti SINTETICI)" if view.report.synthetic else " (dal Piano e dai consuntivi)"
     )
@@ -400,6 +421,9 @@ def answer_indicator(q: Question, view: YearView, book: FactBook, w: Writer, mat
 
 def answer_count(q: Question, view: YearView, book: FactBook, w: Writer) -> Composed:
     report = view.report
+    area = next((a for a in report.areas if a.number == q.area), None)
+    if area is not None:
+        return _count_area(view, area, book, w)
     inds = report.indicators()
     strategic = [i for i in inds if i.section == "3.1"]
     operational = [i for i in inds if i.section == "3.2"]
@@ -417,6 +441,28 @@ def answer_count(q: Question, view: YearView, book: FactBook, w: Writer) -> Comp
             f"e {w.n(facts['operational'])} obiettivi operativi con indicatori. Gli indicatori misurati sono {w.n(facts['indicators'])}: "
             f"{w.n(facts['strategic_ind'])} degli obiettivi strategici e {w.n(facts['operational_ind'])} degli obiettivi operativi; "
             f"{w.n(facts['below'])} sono sotto target.")
+    return Composed(intent="count", body=body)
+
+
+def _count_area(view: YearView, area, book: FactBook, w: Writer) -> Composed:
+    strategic = area.strategic_objectives
+    inds = [i for so in strategic for i in so.indicators] + [
+        i for so in strategic for oo in so.operational_objectives for i in oo.indicators
+    ]
+    objs = [oo for so in strategic for oo in so.operational_objectives if oo.indicators]
+    keys = {i.key for i in inds}
+    below = [i for i in below_target(view) if i.key in keys]
+    where = f"nell'area {area.number} – {w.label(area.title)}"
+    facts = {
+        "strategic": book.count(f"count:area{area.number}:strategic:{view.year}", len(strategic), f"Obiettivi strategici dell'area {area.number}"),
+        "operational": book.count(f"count:area{area.number}:operational:{view.year}", len(objs),
+                                  f"Obiettivi operativi con indicatori dell'area {area.number}"),
+        "indicators": book.count(f"count:area{area.number}:indicators:{view.year}", len(inds), f"Indicatori dell'area {area.number}"),
+        "below": book.count(f"count:area{area.number}:below:{view.year}", len(below), f"Indicatori sotto target dell'area {area.number}"),
+    }
+    body = (f"Nel {view.year} {where} ci sono {w.n(facts['strategic'])} obiettivi strategici e {w.n(facts['operational'])} "
+            f"obiettivi operativi con indicatori; gli indicatori misurati sono {w.n(facts['indicators'])}, "
+            f"di cui {w.n(facts['below'])} sotto target.")
     return Composed(intent="count", body=body)
 
 
@@ -447,6 +493,23 @@ def financial_rows(book: FactBook, report: Report) -> list[tuple]:
     return out
 
 
+def change_direction(previous, last) -> str:
+    """Costs are printed as negative numbers: '-7.648.243' after '-7.896.552' is a decrease."""
+    if previous is None or previous == last:
+        return "invariato"
+    if previous < 0 and last < 0:
+        return "in calo" if abs(last) < abs(previous) else "in aumento"
+    return "in aumento" if last > previous else "in calo"
+
+
+def _change_text(diff: Fact, pct: Fact | None, old: Fact, new: Fact, w: Writer) -> str:
+    """'in calo di 248.309 € (3,1%)': the direction in words, the amounts without sign."""
+    direction = change_direction(old.value, new.value)
+    if direction == "invariato":
+        return "invariato"
+    return f"{direction} di {w.n(diff, absolute=True)}" + (f" ({w.n(pct, absolute=True)})" if pct is not None else "")
+
+
 def answer_financial(q: Question, view: YearView, book: FactBook, w: Writer) -> Composed:
     report = financial_report(view)
     if report is None:
@@ -465,15 +528,16 @@ def answer_financial(q: Question, view: YearView, book: FactBook, w: Writer) -> 
         lines.append(f"- **{w.label(line.label)}** — {series}.")
         if changes:
             y1, diff, pct = changes[-1]
-            diff_text = w.n(diff, signed=True)
-            pct_text = f" ({w.n(pct, signed=True)})" if pct is not None else ""
-            lines.append(f"  Variazione {y1} sull'anno precedente: {diff_text}{pct_text}.")
-            first = values[0][1]
-            final = values[-1][1]
-            if first is not None and final is not None and len(values) > 2:
-                total_pct = book.pct_change(final, first, f"Variazione % {last}/{fin.years[0]} di «{line.label}»")
-                if total_pct is not None:
-                    lines.append(f"  Sull'intero periodo {fin.years[0]}–{last}: {w.n(total_pct, signed=True)}.")
+            by_year = dict(values)
+            lines.append(f"  Nel {y1} rispetto al {y1 - 1}: {_change_text(diff, pct, by_year[y1 - 1], by_year[y1], w)}.")
+            # the two years the question names ('dal 2016 al 2019'), else the whole period
+            named = sorted({y for y in q.years if y in fin.years})
+            y0, y1 = (named[0], named[-1]) if len(named) == 2 else (fin.years[0], last)
+            first, final = by_year.get(y0), by_year.get(y1)
+            if first is not None and final is not None and (y1 - y0 > 1 or len(named) == 2):
+                span_diff = book.difference(final, first, f"Variazione {y1}/{y0} di «{line.label}»", decimals=0)
+                span_pct = book.pct_change(final, first, f"Variazione % {y1}/{y0} di «{line.label}»")
+                lines.append(f"  Dal {y0} al {y1}: {_change_text(span_diff, span_pct, first, final, w)}.")
         table_rows.append([w.label(line.label)] + [w.n(f) if f else "" for _, f in values])
     table = Table(columns=["Voce"] + [str(y) for y in fin.years], rows=table_rows)
     return Composed(intent="financial", body="\n".join(lines), table=table)
@@ -491,7 +555,7 @@ def answer_interventions(q: Question, view: YearView, book: FactBook, w: Writer)
     total_fact = book.get("int:totale")
     lines = [f"Interventi economici (importi liquidati e accantonati al 31.12.{report.year}) per obiettivo strategico:", ""]
     rows = []
-    codes = set(q.codes)
+    codes = set(q.codes) or set(topic_codes(q.text, [(i.code or "", i.title) for i in items]))
     for i in items:
         if codes and i.code not in codes:
             continue

@@ -43,6 +43,17 @@ def test_staff_question(assistant, case):
 
 
 @pytest.mark.model
+def test_a_staff_question_answers_only_what_it_names(assistant):
+    """Scoped answers: one strategic objective's amount, one area's counts, not the whole table."""
+    spent = assistant.ask("Quanto è stato speso per l'internazionalizzazione?")
+    assert {f.id for f in spent.facts} == {"int:1.1", "share(int:1.1,int:totale)", "int:totale"}
+    area = assistant.ask("Quanti indicatori ci sono nell'area 2?")
+    assert "count:indicators:2019" not in {f.id for f in area.facts}
+    people = assistant.ask("Quante persone lavorano alla Camera?")
+    assert people.intent == "retrieval"  # the tables count objectives, not staff
+
+
+@pytest.mark.model
 def test_target_changes_lists_the_inconsistencies(assistant):
     answer = assistant.ask("Quali obiettivi hanno cambiato target quest'anno?")
     assert answer.answer.count("**non riportata dalle tabelle**") == 4
