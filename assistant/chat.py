@@ -31,13 +31,17 @@ from .queries import (
     answer_target_changes,
     change_facts,
     find_indicators,
+    find_indicators_by_words,
     finding_facts,
     retrieval_answer,
+    topic_codes,
 )
 from .workspace import Workspace, WorkspaceError, YearView
 from .writer import FactOut, SourceItem, Writer
 
 DETERMINISTIC_NOTE = "Risposta deterministica: nessun modello linguistico configurato."
+# questions about many indicators at once, even when they also name one
+LIST_INTENTS = ("target_changes", "below_target", "findings", "count")
 
 
 class Answer(BaseModel):
@@ -175,8 +179,17 @@ class Assistant:
         matches = find_indicators(q.text, view.report)
         strong = find_indicators(q.text, view.report, minimum=0.8)
         intent = q.intent
+        if strong and intent not in LIST_INTENTS:
+            return answer_indicator(q, view, book, w, strong)  # an indicator named in full
         if matches and intent in ("indicator", "retrieval") and (intent == "indicator" or strong):
             return answer_indicator(q, view, book, w, matches)
+        if intent in ("indicator", "retrieval") and re.search(r"\bindicator", q.text.lower()):
+            # 'l'indicatore sulla customer satisfaction': a few words of a long name
+            loose = find_indicators_by_words(q.text, view.report)
+            if 0 < len(loose) <= 5:
+                return answer_indicator(q, view, book, w, loose)
+        if intent == "retrieval" and q.how_went and topic_codes(q.text, [(n.code, n.title) for n in view.scorecard.nodes("strategic")]):
+            intent = "achievement"  # 'com'è andato il turismo?': an objective named by its title
         handlers: dict[str, Callable[[], Composed]] = {
             "target_changes": lambda: answer_target_changes(q, view, book, w),
             "below_target": lambda: answer_below_target(q, view, book, w, self.search),

@@ -52,7 +52,7 @@ _SIGNALS: list[tuple[Intent, set[str], float]] = [
                        "complessivo", "complessiva"), 1.2),
     ("indicator", _s("algoritmo", "misure", "misura", "formula", "calcolato", "consuntivo", "valore", "peso"), 1.0),
     ("financial", _s("proventi", "oneri", "bilancio", "diritto", "annuale", "segreteria", "avanzo", "disavanzo",
-                     "gestione", "ammortamenti", "accantonamenti", "economico", "finanziaria", "straordinaria",
+                     "gestione", "ammortamenti", "accantonamenti", "esercizio", "finanziaria", "straordinaria",
                      "precedenti", "andamento", "trend", "confronta", "confronto", "rispetto"), 1.3),
     ("interventions", _s("interventi", "intervento", "importi", "importo", "speso", "spesa", "liquidati",
                          "accantonati", "promozionali", "stanziati"), 1.4),
@@ -75,6 +75,8 @@ class Question(BaseModel):
     codes: tuple[str, ...] = ()  # objective codes named in the question
     area: int | None = None
     wants_cause: bool = False
+    how_went: bool = False  # 'com'è andato X?': an objective named by its title, or the narrative
+    superlative: str | None = None  # 'peggiore' | 'migliore'
 
 
 def parse_question(text: str) -> Question:
@@ -102,6 +104,11 @@ def parse_question(text: str) -> Question:
         and re.search(r"\b(ente|camera|area|obiettiv|performance|risultat)", folded)
     ):
         scores["achievement"] = scores.get("achievement", 0) + 2
+    if re.search(r"risultat\w* (?:d'|di |dell'|della )?(?:esercizio|gestione)|avanzo|disavanzo|chius\w* (?:l'|dell')?esercizio", folded):
+        scores["financial"] = scores.get("financial", 0) + 3
+    # the checks an OIV runs: printed actual against its measures, weights summing to 100
+    if re.search(r"consuntiv\w* (?:\w+ ){0,3}(?:divers|non corrispond|non coerent|sbagliat)|(?:pes[oi]|pesi)\b.*\b(?:somm|total)\w*\b.*100", folded):
+        scores["findings"] = scores.get("findings", 0) + 4
     if "interventi economici" in folded and "oneri" not in folded:
         scores["interventions"] = scores.get("interventions", 0) + 2
     years = tuple(int(y) for y in re.findall(r"\b(20\d{2})\b", text))
@@ -114,13 +121,17 @@ def parse_question(text: str) -> Question:
         best = max(scores.items(), key=lambda kv: kv[1])
         if best[1] >= 1.2:
             intent = best[0]  # type: ignore[assignment]
-    if intent == "retrieval" and (codes or area_m) and "achievement" in scores:
-        intent = "achievement"
+    if intent in ("retrieval", "indicator") and (codes or area_m) and ("achievement" in scores or re.search(r"\bpes[aio]", folded)):
+        intent = "achievement"  # 'quanto pesa l'obiettivo 3.2.3?', 'peso dell'area 1': the tree has both
     if wants_cause and intent in ("target_changes", "findings") and not re.search(r"\bquali\b", folded):
         intent = "retrieval"  # 'perché è stato eliminato X?' asks for the reason the document gives
     if re.match(r"\s*(quando|chi|dove)\b", folded) and intent not in ("count",):
         intent = "retrieval"  # dates, people and places are in the narrative, not in the tables
+    how_went = bool(re.search(r"\bcom(?:e|')\s*(?:e'?\s+|è\s+)?(?:andat|sono andat)", folded))
+    superlative = ("peggiore" if re.search(r"peggior|piu bass|più bass|minimo|ultimo posto", folded) else
+                   "migliore" if re.search(r"miglior|piu alt|più alt|massimo", folded) else None)
     return Question(
         text=text, intent=intent, scores=scores, year=years[0] if len(years) == 1 else None, years=years,
         this_year=this_year, codes=codes, area=int(area_m.group(1)) if area_m else None, wants_cause=wants_cause,
+        how_went=how_went, superlative=superlative,
     )

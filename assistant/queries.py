@@ -7,6 +7,7 @@ answered from retrieval: the best passages, quoted, with section and line or pag
 
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 from pydantic import BaseModel, ConfigDict
@@ -16,6 +17,7 @@ from ingest.claims import extract_claims
 from ingest.model import FindingKind, Indicator, Report
 from ingest.numbers import NumberError, parse_number, parse_quantity
 from ingest.records import SourceRef
+from ingest.textnorm import fold
 
 from .causes import cause_query, explains
 from .facts import Fact, FactBook
@@ -78,6 +80,27 @@ def find_indicators(question: str, report: Report, minimum: float = 0.6) -> list
         return []
     best = scored[0][0]
     return [ind for share, ind in scored if share >= best - 1e-9]
+
+
+_GENERIC_INDICATOR_WORDS = set(stems(
+    "indicatore indicatori indice valore valori consuntivo target peso algoritmo misure misura avuto ha hanno "
+    "risultato raggiungimento quanto vale dice sulla sul relativo"
+))
+
+
+def find_indicators_by_words(question: str, report: Report, limit: int = 5) -> list[Indicator]:
+    """Indicators a question names by a few distinctive words of a long name ('l'indicatore sulla
+    customer satisfaction'): the most words in common, at least two (or the only one asked),
+    and no more than `limit` indicators."""
+    wanted = {s for s in stems(question) if len(s) > 2} - _GENERIC_INDICATOR_WORDS
+    if not wanted:
+        return []
+    scored = [(len(wanted & set(stems(ind.name))), ind) for ind in report.indicators()]
+    best = max((n for n, _ in scored), default=0)
+    if best < min(2, len(wanted)):
+        return []
+    found = [ind for n, ind in scored if n == best]
+    return found if len(found) <= limit else []
 
 
 _GENERIC_TITLE_WORDS = set(stems("attività obiettivo obiettivi strategico strategici operativo operativi altri area ente"))
@@ -358,6 +381,16 @@ def answer_achievement(q: Question, view: YearView, book: FactBook, w: Writer) -
                              w.n(f"strategic:{s.code}#achievement"), s.band or ""])
         table = Table(columns=["Obiettivo strategico", "Titolo", "Peso", "Raggiungimento", "Valutazione"], rows=rows)
         lines += ["", table.markdown()]
+        if q.superlative:
+            ranked = sorted((s for a in root.children for s in a.children if s.achievement is not None),
+                            key=lambda s: s.achievement, reverse=q.superlative == "migliore")
+            if ranked:
+                top = ranked[0]
+                ties = [s for s in ranked if s.achievement == top.achievement]
+                which = "più basso" if q.superlative == "peggiore" else "più alto"
+                names = ", ".join(f"{s.code} {w.label(s.title)}" for s in ties)
+                lines[0:0] = [f"Il grado di raggiungimento {which} nel {view.year} è di {names}: "
+                              f"{w.n(f'strategic:{top.code}#achievement')} ({top.band}).", ""]
         below = [s for a in root.children for s in a.children if s.band and s.band != "raggiunto"]
         if below:
             lines += ["", "Obiettivi strategici non pienamente raggiunti: " + ", ".join(
@@ -371,7 +404,9 @@ def answer_achievement(q: Question, view: YearView, book: FactBook, w: Writer) -
         if node.achievement is None:
             lines.append(f"L'obiettivo {node.code} non ha indicatori misurati nel {view.year}{basis}.")
             continue
-        lines.append(f"Nel {view.year}{basis} il grado di raggiungimento {what} {node.code} {w.name(node.title)} è "
+        weight = book.get(f"{key}#weight")
+        lines.append(f"Nel {view.year}{basis} il grado di raggiungimento {what} {node.code} {w.name(node.title)}"
+                     + (f" (peso {w.n(weight)})" if weight is not None else "") + " è "
                      f"{w.n(f'{key}#achievement')} ({node.band}), media ponderata di {node.basis}:")
         for child in node.children if node.level == "area" or not node.indicators else []:
             if child.achievement is not None:
@@ -579,7 +614,11 @@ def answer_resources(q: Question, view: YearView, book: FactBook, w: Writer) -> 
         return Composed(intent="resources", body="La Relazione nello store non riporta la tabella delle risorse.")
     lines = [f"Risorse disponibili e spese sostenute nel {report.year} (preventivo e consuntivo):", ""]
     rows = []
-    for r in report.resources:
+    wanted = set(stems(q.text)) - set(stems("spese risorse preventivo consuntivo totale percentuale realizzazione"))
+    overlap = [(len(set(stems(r.label)) & wanted), r) for r in report.resources]
+    best = max((n for n, _ in overlap), default=0)
+    chosen = [r for n, r in overlap if n == best] if best else list(report.resources)
+    for r in chosen:
         prev = book.get(f"res:{r.label}:preventivo")
         cons = book.get(f"res:{r.label}:consuntivo")
         ratio = book.get(f"res:{r.label}:ratio")
@@ -599,9 +638,14 @@ SEVERITY_IT = {"error": "errore", "warning": "da verificare", "info": "nota"}
 
 def answer_findings(q: Question, view: YearView, book: FactBook, w: Writer) -> Composed:
     findings = [f for f in view.findings if f.kind != FindingKind.narrative_claim_confirmed]
+    weights = ""
+    if re.search(r"\bpes[aio]", fold(q.text)) and not any(f.kind == FindingKind.weights_not_100 for f in findings):
+        weights = (f"Pesi: nel {view.year} i pesi delle aree, degli obiettivi e degli indicatori sommano al 100% "
+                   f"a ogni livello dell'albero (a meno degli arrotondamenti).")
     if not findings:
-        return Composed(intent="findings", body=f"Nessuna anomalia rilevata per il {view.year}.")
-    lines = [f"Rilievi per il {view.year} (quel che l'OIV controllerebbe), con la posizione nel documento:", ""]
+        return Composed(intent="findings", body=(weights + "\n\n" if weights else "") + f"Nessuna anomalia rilevata per il {view.year}.")
+    lines = ([weights, ""] if weights else []) + [
+        f"Rilievi per il {view.year} (quel che l'OIV controllerebbe), con la posizione nel documento:", ""]
     for f in findings:
         where = ", ".join(w.at(x.label()) for x in (f.source, f.claim_source) if x is not None)
         lines.append(f"- [{SEVERITY_IT[f.severity.value]}] {_finding_text(f, view, book, w)}" + (f" ({where})" if where else ""))

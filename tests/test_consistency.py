@@ -95,12 +95,12 @@ def test_a_failed_commit_leaves_store_and_index_as_before(fresh_settings):
     def fail_commit(session):
         raise RuntimeError("commit fallito (simulato)")
 
-    event.listen(ws.store._sessions, "before_commit", fail_commit)
+    event.listen(ws.store._writes, "before_commit", fail_commit)
     try:
         with pytest.raises(RuntimeError, match="commit fallito"):
             ws.ingest(PIANO_TXT)
     finally:
-        event.remove(ws.store._sessions, "before_commit", fail_commit)
+        event.remove(ws.store._writes, "before_commit", fail_commit)
     assert state(ws) == before
 
 

@@ -199,7 +199,10 @@ def test_financial_series_and_year_over_year(ws):
 def test_year_over_year_agrees_with_the_assistant(ws, assistant):
     answer = assistant.ask("Confronta i proventi correnti del 2019 con gli anni precedenti")
     yoy = {r["Voce"]: r for r in ui_data.financial_yoy_table(ui_data.financial_series_for(ws))}
-    assert yoy["Totale proventi correnti (A)"]["2019 su 2018 (%)"] in answer.answer.replace("[^", " [^")
+    change = yoy["Totale proventi correnti (A)"]["2019 su 2018 (%)"]  # '-5,0%': the answer says it in words
+    direction = "in calo" if change.startswith("-") else "in aumento"
+    assert f"Nel 2019 rispetto al 2018: {direction} di " in answer.answer
+    assert f"({change.lstrip('+-')}[^" in answer.answer
 
 
 def test_chart_series(ws):
