@@ -120,8 +120,10 @@ class ChromaIndex:
             self.collection.delete(where={"document_id": {"$in": ids}})
 
     def document_ids(self) -> set[str]:
-        got = self.collection.get(include=["metadatas"])
-        return {m["document_id"] for m in (got.get("metadatas") or []) if m}
+        """Documents with chunks in the index, read from the chunk ids ('<document_id>:<ordinal>')
+        alone: no metadata or text is fetched."""
+        got = self.collection.get(include=[])
+        return {chunk_id.rsplit(":", 1)[0] for chunk_id in got.get("ids") or []}
 
     def count(self) -> int:
         return self.collection.count()
