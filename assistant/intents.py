@@ -130,6 +130,8 @@ def parse_question(text: str) -> Question:
     how_went = bool(re.search(r"\bcom(?:e|')\s*(?:e'?\s+|è\s+)?(?:andat|sono andat)", folded))
     superlative = ("peggiore" if re.search(r"peggior|piu bass|più bass|minimo|ultimo posto", folded) else
                    "migliore" if re.search(r"miglior|piu alt|più alt|massimo", folded) else None)
+    if intent == "retrieval" and superlative and re.search(r"\b(obiettiv|aree|area)", folded):
+        intent = "achievement"  # 'qual è l'obiettivo migliore?': the ranking of the tree
     return Question(
         text=text, intent=intent, scores=scores, year=years[0] if len(years) == 1 else None, years=years,
         this_year=this_year, codes=codes, area=int(area_m.group(1)) if area_m else None, wants_cause=wants_cause,

@@ -358,10 +358,10 @@ def answer_achievement(q: Question, view: YearView, book: FactBook, w: Writer) -
             nodes.append(node)
     if q.area is not None and (area := card.node("area", str(q.area))) is not None:
         nodes.append(area)
-    if not nodes:
+    if not nodes:  # an objective named by its title ('com'è andato il turismo?')
         strategic = card.nodes("strategic")
-        nodes = [n for code in topic_codes(q.text, [(n.code, n.title) for n in strategic])
-                 for n in strategic if n.code == code]
+        named = set(topic_codes(q.text, [(n.code, n.title) for n in strategic]))
+        nodes = [n for n in strategic if n.code in named]
     basis = "" if view.basis == "relazione" else (
         " (dal Piano e dai consuntivi, documenti SINTETICI)" if view.report.synthetic else " (dal Piano e dai consuntivi)"
     )
@@ -388,9 +388,13 @@ def answer_achievement(q: Question, view: YearView, book: FactBook, w: Writer) -
                 top = ranked[0]
                 ties = [s for s in ranked if s.achievement == top.achievement]
                 which = "più basso" if q.superlative == "peggiore" else "più alto"
-                names = ", ".join(f"{s.code} {w.label(s.title)}" for s in ties)
-                lines[0:0] = [f"Il grado di raggiungimento {which} nel {view.year} è di {names}: "
-                              f"{w.n(f'strategic:{top.code}#achievement')} ({top.band}).", ""]
+                value = f"{w.n(f'strategic:{top.code}#achievement')} ({top.band})"
+                if len(ties) == len(ranked):
+                    first = f"Nel {view.year} tutti gli obiettivi strategici hanno lo stesso grado di raggiungimento: {value}."
+                else:
+                    names = ", ".join(f"{s.code} {w.label(s.title)}" for s in ties)
+                    first = f"Il grado di raggiungimento {which} nel {view.year} è di {names}: {value}."
+                lines[0:0] = [first, ""]
         below = [s for a in root.children for s in a.children if s.band and s.band != "raggiunto"]
         if below:
             lines += ["", "Obiettivi strategici non pienamente raggiunti: " + ", ".join(
