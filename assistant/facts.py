@@ -83,6 +83,20 @@ class FactBook:
     def get(self, fact_id: str) -> Fact | None:
         return self._facts.get(fact_id)
 
+    def with_origins(self, fact_ids: Iterable[str]) -> list[Fact]:
+        """The facts named and, recursively, those they were computed from (each once; ids not
+        in the book are skipped)."""
+        seen: dict[str, Fact] = {}
+        stack = list(fact_ids)
+        while stack:
+            fid = stack.pop()
+            if fid in seen or fid not in self._facts:
+                continue
+            fact = self._facts[fid]
+            seen[fid] = fact
+            stack.extend(fact.derived_from)
+        return list(seen.values())
+
     def add(self, fact: Fact) -> Fact:
         existing = self._facts.get(fact.id)
         if existing is not None:

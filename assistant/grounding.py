@@ -163,15 +163,7 @@ class Citations(BaseModel):
         """Every place the text may name: the writer's, its passages', and where its cited facts
         (and the facts they were computed from) come from."""
         labels = set(self.places) | {p.label for p in self.passages.values()}
-        stack, seen = list(self.facts.values()), set()
-        while stack:
-            fact = book.get(stack.pop())
-            if fact is None or fact.id in seen:
-                continue
-            seen.add(fact.id)
-            if fact.source is not None:
-                labels.add(fact.source.label)
-            stack.extend(fact.derived_from)
+        labels |= {f.source.label for f in book.with_origins(self.facts.values()) if f.source is not None}
         return {place for label in labels for _, found in locations(label) for place in found}
 
 

@@ -127,16 +127,7 @@ class Writer:
 
     def cited_facts(self) -> list[Fact]:
         """The facts the text cites and, recursively, those they were computed from."""
-        seen: dict[str, Fact] = {}
-        stack = list(self._fact_labels)
-        while stack:
-            fid = stack.pop()
-            if fid in seen or fid not in self.book:
-                continue
-            fact = self.book[fid]
-            seen[fid] = fact
-            stack.extend(fact.derived_from)
-        return list(seen.values())
+        return self.book.with_origins(self._fact_labels)
 
     def citations(self) -> Citations:
         return Citations(
