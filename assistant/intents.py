@@ -99,9 +99,9 @@ def parse_question(text: str) -> Question:
         r"\bnumero (?:di |degli |dei )?(indicator|obiettiv|aree)", folded
     ):
         scores["count"] = scores.get("count", 0) + 3
+    how_went = bool(re.search(r"\bcom(?:e|')\s*(?:e'?\s+|è\s+)?(?:andat|sono andat)", folded))
     if re.search(r"grado di raggiungimento", folded) or (
-        re.search(r"\bcom(?:e|')\s*(?:e'?\s+|è\s+)?andat", folded)
-        and re.search(r"\b(ente|camera|area|obiettiv|performance|risultat)", folded)
+        how_went and re.search(r"\b(ente|camera|area|obiettiv|performance|risultat)", folded)
     ):
         scores["achievement"] = scores.get("achievement", 0) + 2
     if re.search(r"risultat\w* (?:d'|di |dell'|della )?(?:esercizio|gestione)|avanzo|disavanzo|chius\w* (?:l'|dell')?esercizio", folded):
@@ -127,7 +127,6 @@ def parse_question(text: str) -> Question:
         intent = "retrieval"  # 'perché è stato eliminato X?' asks for the reason the document gives
     if re.match(r"\s*(quando|chi|dove)\b", folded) and intent not in ("count",):
         intent = "retrieval"  # dates, people and places are in the narrative, not in the tables
-    how_went = bool(re.search(r"\bcom(?:e|')\s*(?:e'?\s+|è\s+)?(?:andat|sono andat)", folded))
     superlative = ("peggiore" if re.search(r"peggior|piu bass|più bass|minimo|ultimo posto", folded) else
                    "migliore" if re.search(r"miglior|piu alt|più alt|massimo", folded) else None)
     if intent == "retrieval" and superlative and re.search(r"\b(obiettiv|aree|area)", folded):
