@@ -19,6 +19,7 @@ from rich.table import Table
 
 from ingest.errors import IngestError
 from ingest.italian import fmt_number
+from ingest.progress import stage_label
 
 from .ui_data import indicator_csv
 from .workspace import Workspace, WorkspaceError, expand
@@ -82,7 +83,7 @@ def progress_bar() -> Iterator:
         def update(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
                 tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done, total=total)
+            bar.update(tasks[stage], completed=done, total=total, description=stage_label(stage, done, total))
 
         yield update
 

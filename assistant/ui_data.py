@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from ingest.errors import IngestError
 from ingest.italian import fmt_number, fmt_pct
 from ingest.model import FinancialTable, Report
+from ingest.progress import progress_text
 from ingest.records import FindingRecord, IndicatorRecord, ObjectiveRecord
 
 from .drafts import ORDER, SECTIONS
@@ -84,8 +85,7 @@ class ProgressLog:
         if new:
             self.stages.append(stage)
         fraction = 1.0 if total <= 0 else max(0.0, min(1.0, done / total))
-        text = f"{stage}: {done}/{total}" if total > 1 else stage
-        return StageEvent(stage=stage, new_stage=new, fraction=fraction, text=text)
+        return StageEvent(stage=stage, new_stage=new, fraction=fraction, text=progress_text(stage, done, total))
 
 
 def ingest_summary(outcome: IngestOutcome) -> str:

@@ -320,6 +320,8 @@ class Report(_Model):
     actuals: tuple[ActualValue, ...] = ()
     # row-level problems met while parsing (never silently dropped)
     problems: tuple[Finding, ...] = ()
+    # pages read by OCR from a scan: every number printed there is doubtful
+    ocr_pages: tuple[int, ...] = ()
 
     def indicator_rows(self) -> int:
         """How many indicator rows the document carries: its tree's indicators, or the actual

@@ -10,11 +10,11 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
-from typing import Callable
 
 from .actuals import read_actuals
 from .errors import IngestError, NotAPerformanceDocument, UnsupportedFormat
 from .model import Report, SourceFormat
+from .progress import READING_STAGE, ProgressFn
 from .readers.blocks import BlockStream, Text
 from .readers.pdf import read_pdf
 from .readers.text import read_text
@@ -22,8 +22,6 @@ from .sections import build_sections
 from .tables import parse_tables
 from .textnorm import is_synthetic
 
-ProgressFn = Callable[[str, int, int], None]
-"""progress(stage, done, total): stage is an Italian label such as 'lettura pagine'."""
 
 FORMATS: dict[str, SourceFormat] = {
     ".pdf": "pdf",
@@ -70,9 +68,9 @@ def read_report(
     if fmt in ("csv", "xlsx"):
         return read_actuals(data, name, fmt, digest, plan=plan, progress=progress)
 
-    def page_progress(done: int, total: int) -> None:
+    def page_progress(done: int, total: int, stage: str = READING_STAGE) -> None:
         if progress:
-            progress("lettura pagine", done, total)
+            progress(stage, done, total)
 
     if fmt == "pdf":
         stream = read_pdf(data, name, progress=page_progress)
@@ -118,6 +116,7 @@ def read_report(
         sections=sections,
         tables=tables.captions,
         problems=tables.problems,
+        ocr_pages=stream.ocr_pages,
     )
 
 

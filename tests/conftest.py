@@ -18,7 +18,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 DATA = Path(__file__).resolve().parent / "data"
-SHARED_PDFS = ROOT.parent / "shared" / "pdfs"
+# the shared test files next to the repository (RELAZIONE_SHARED_DIR overrides, e.g. from a worktree)
+SHARED = Path(os.environ.get("RELAZIONE_SHARED_DIR") or ROOT.parent / "shared")
+SHARED_PDFS = SHARED / "pdfs"
+SHARED_LAYOUTS = SHARED / "layouts"
 
 RELAZIONE_TXT = CORPUS / "relazione-performance-2019-ravenna.txt"
 RELAZIONE_PDF = CORPUS / "relazione-performance-2019-ravenna.pdf"

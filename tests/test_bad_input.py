@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFilter
 
 from conftest import RELAZIONE_PDF, RELAZIONE_TXT, SHARED_PDFS, run_cli
 
@@ -20,7 +20,7 @@ EXPECTED = {
     "senate-expenditures.pdf": "nessuna tabella di indicatori",
     "ca-warn-report.pdf": "nessuna tabella di indicatori",
     "federal-register-2020-17221.pdf": "nessuna tabella di indicatori",
-    "scanned-relazione-pages.pdf": "non contiene testo",
+    "scanned-relazione-pages.pdf": "nessuna tabella di indicatori",  # read through OCR: two pages are not a Relazione
 }
 
 
@@ -43,7 +43,40 @@ def _made_up(tmp: Path) -> dict[str, tuple[Path, str]]:
     files["binary_txt"] = (tmp / "binario.txt", "non è un testo")
     (tmp / "relazione.docx").write_bytes(b"PK\x03\x04")
     files["unsupported"] = (tmp / "relazione.docx", "formato non supportato")
+    # scans go through OCR first: a blank page, a photo, a scanned page that is not a Relazione
+    (tmp / "bianca.pdf").write_bytes(_image_pdf(Image.new("L", (1654, 2339), 255), 200))
+    files["blank_scan"] = (tmp / "bianca.pdf", "la scansione non contiene testo leggibile")
+    (tmp / "foto.pdf").write_bytes(_image_pdf(_photo(), 100))
+    files["photo_scan"] = (tmp / "foto.pdf", "la scansione non contiene testo leggibile")
+    (tmp / "lorem.pdf").write_bytes(_image_pdf(_scan_of(SHARED_PDFS / "issue-33-lorem-ipsum.pdf"), 150))
+    files["other_scan"] = (tmp / "lorem.pdf", "nessuna tabella di indicatori")
     return files
+
+
+def _image_pdf(image: Image.Image, dpi: int) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PDF", resolution=dpi)
+    return buffer.getvalue()
+
+
+def _photo() -> Image.Image:
+    """Smooth colours and shapes, no writing: what a phone photo of an object gives."""
+    image = Image.linear_gradient("L").resize((1170, 827)).convert("RGB")
+    draw = ImageDraw.Draw(image)
+    for i in range(6):
+        draw.ellipse((100 + i * 150, 200 + (i % 2) * 150, 260 + i * 150, 420 + (i % 2) * 150), fill=(40 * i, 200 - 30 * i, 90))
+    return image.filter(ImageFilter.GaussianBlur(3))
+
+
+def _scan_of(pdf_path: Path) -> Image.Image:
+    """The first page of a digital PDF as a greyscale scan (150 dpi)."""
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(pdf_path)
+    try:
+        return doc[0].render(scale=150 / 72).to_pil().convert("L")
+    finally:
+        doc.close()
 
 
 def _state(data_dir: Path) -> tuple:
@@ -79,7 +112,9 @@ def test_shared_pdfs_are_refused(populated, name, path, message):
     _check_refused(populated, path, message)
 
 
-@pytest.mark.parametrize("case", ["truncated", "random", "image", "empty_txt", "prose_txt", "binary_txt", "unsupported"])
+@pytest.mark.parametrize("case", [
+    "truncated", "random", "image", "empty_txt", "prose_txt", "binary_txt", "unsupported", "blank_scan", "photo_scan", "other_scan",
+])
 def test_made_up_bad_files_are_refused(populated, tmp_path, case):
     path, message = _made_up(tmp_path)[case]
     _check_refused(populated, path, message)

@@ -47,6 +47,8 @@ class BlockStream:
     blocks: tuple[Block, ...]
     # the document's own page count, when it has pages
     pages: int | None = None
+    # pages read through OCR (scans): their words and numbers are doubtful
+    ocr_pages: tuple[int, ...] = ()
 
 
 _TAG_RE = re.compile(r"</?(?:b|i|strong|em)>")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from typing import Callable
+from dataclasses import replace
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
@@ -18,9 +18,10 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from ..errors import UnreadableFile
 from ..model import Loc
+from . import ocr
 from .blocks import Block, BlockStream, Row, Text, clean_cell, clean_text, join_wrapped
 
-ProgressFn = Callable[[int, int], None]
+ProgressFn = ocr.PageProgress
 
 
 def _open(data: bytes, name: str) -> pdfplumber.PDF:
@@ -43,9 +44,12 @@ def _open(data: bytes, name: str) -> pdfplumber.PDF:
     return pdf
 
 
-def read_pdf(data: bytes, name: str, progress: ProgressFn | None = None) -> BlockStream:
+def read_pdf(data: bytes, name: str, progress: ProgressFn | None = None, *, scanned_ok: bool = False) -> BlockStream:
+    """Blocks of every page. Scanned pages (no text layer, a page-wide image) go through OCR
+    first (`ocr.py`) and the OCR'd file is read again; `scanned_ok` is that second reading."""
     pdf = _open(data, name)
     blocks: list[Block] = []
+    scanned: list[int] = []
     chars_seen = 0
     try:
         total = len(pdf.pages)
@@ -53,7 +57,11 @@ def read_pdf(data: bytes, name: str, progress: ProgressFn | None = None) -> Bloc
             raise UnreadableFile("il PDF non ha pagine", path=name)
         for number, page in enumerate(pdf.pages, start=1):
             try:
-                page_blocks, nchars = _page_blocks(page, number)
+                if not scanned_ok and ocr.is_scanned_page(page):
+                    scanned.append(number)  # read after OCR, below
+                    page_blocks, nchars = [], 0
+                else:
+                    page_blocks, nchars = _page_blocks(page, number)
             except UnreadableFile:
                 raise
             except Exception as exc:
@@ -67,9 +75,14 @@ def read_pdf(data: bytes, name: str, progress: ProgressFn | None = None) -> Bloc
                 progress(number, total)
     finally:
         pdf.close()
+    if scanned:
+        ocr_data = ocr.ocr_pdf(data, name, scanned, progress)
+        return replace(read_pdf(ocr_data, name, progress, scanned_ok=True), ocr_pages=tuple(scanned))
     if chars_seen == 0:
         raise UnreadableFile(
-            "il PDF non contiene testo (probabilmente è una scansione): serve un PDF con testo selezionabile",
+            "la scansione non contiene testo leggibile (pagine bianche, fotografie o testo illeggibile)"
+            if scanned_ok
+            else "il PDF non contiene testo (né pagine acquisite da scanner da leggere con l'OCR)",
             path=name,
         )
     return BlockStream(tuple(blocks), pages=total)
