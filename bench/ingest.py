@@ -7,7 +7,15 @@ run; and the peak Python memory (tracemalloc) of each.
 
 Goals: PDF extract <= 1.5x the bare pass; text extract < 0.5 s.
 
-    .venv/bin/python bench/ingest.py [--repeat 5]
+With --ocr, a scan (default: ../shared/layouts/scanned-grid-merged.pdf; any image-only PDF,
+e.g. one made by scripts/make_scan.py): a bare ocrmypdf run with the same options as the
+reader's (`ingest.readers.ocr.ocr_options`) and `read_report` on the same file, in the same
+run; OCR seconds per page (the OCR stage of `read_report`, timed from its progress calls),
+the ratio of the whole ingestion to the bare run, and the field accuracy of the indicator rows
+against tests/data/indicators-2019.json when the scan is of the 2019 Relazione.
+Goal: ingestion <= 1.3x the bare ocrmypdf run.
+
+    .venv/bin/python bench/ingest.py [--repeat 5] [--ocr [SCAN.pdf]]
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ from __future__ import annotations
 import argparse
 import gc
 import io
+import os
 import statistics
 import sys
 import time
@@ -33,6 +42,8 @@ from ingest.pipeline import read_report
 from ingest.scoring import score_report
 
 ROOT = Path(__file__).resolve().parents[1]
+SHARED_SCAN = Path(os.environ.get("RELAZIONE_SHARED_DIR") or ROOT.parent / "shared") / "layouts" / "scanned-grid-merged.pdf"
+TRUTH = ROOT / "tests" / "data" / "indicators-2019.json"
 TXT = ROOT / "corpus" / "relazione-performance-2019-ravenna.txt"
 PDF = ROOT / "corpus" / "relazione-performance-2019-ravenna.pdf"
 
@@ -64,7 +75,13 @@ def timed(fn, repeat: int) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--ocr", nargs="?", const=SHARED_SCAN, type=Path, default=None, metavar="SCAN.pdf")
+    parser.add_argument("--only-ocr", action="store_true", help="skip the digital files")
     args = parser.parse_args()
+    if args.ocr:
+        ocr_bench(args.ocr)
+        if args.only_ocr:
+            return
     txt, pdf = TXT.read_bytes(), PDF.read_bytes()
 
     bare_t, bare_m = timed(lambda: bare_pass(pdf), args.repeat)
@@ -79,6 +96,55 @@ def main() -> None:
     print(f"text extract                     {txt_t * 1000:8.1f} ms   peak {txt_m:6.1f} MiB   "
           f"({txt_t / bare_t:.3f}x the bare PDF pass; goal < 500 ms)")
     print(f"scoring + checks (128 rows)      {score_t * 1000:8.1f} ms")
+
+
+def ocr_bench(scan: Path) -> None:
+    """A scan once through bare ocrmypdf and once through `read_report` (OCR is slow: one run each)."""
+    import json
+    import tempfile
+
+    import ocrmypdf
+
+    from bench.accuracy import field_accuracy
+    from ingest.errors import IngestError
+    from ingest.progress import OCR_STAGE
+    from ingest.readers import ocr
+    from ingest.records import indicator_record
+
+    data = scan.read_bytes()
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        pages = len(pdf.pages)
+    with tempfile.TemporaryDirectory() as tmp, ocr.quiet():
+        start = time.perf_counter()
+        ocrmypdf.ocr(scan, Path(tmp) / "out.pdf", **ocr.ocr_options(range(1, pages + 1)), progress_bar=False)
+        bare = time.perf_counter() - start
+    stages: dict[str, list[float]] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        now = time.perf_counter()
+        stages.setdefault(stage, [now, now])[1] = now
+
+    start = time.perf_counter()
+    try:
+        report, failure = read_report(data, scan.name, progress=progress), None
+    except IngestError as exc:
+        report, failure = None, str(exc)
+    ours = time.perf_counter() - start
+    ocr_time = stages[OCR_STAGE][1] - stages[OCR_STAGE][0] if OCR_STAGE in stages else float("nan")
+    print(f"scan: {scan.name}, {pages} pages, {ocr.jobs()} OCR jobs")
+    print(f"bare ocrmypdf (same options)      {bare:8.1f} s   {bare / pages:5.2f} s/page")
+    print(f"read_report (OCR + reading)       {ours:8.1f} s   OCR stage {ocr_time:6.1f} s = {ocr_time / pages:5.2f} s/page   "
+          f"ratio {ours / bare:.2f}x (goal <= 1.30x)")
+    if report is None:
+        print(f"refused: {failure}")
+        return
+    print(f"OCR pages: {len(report.ocr_pages)}, indicators: {len(report.indicators())}")
+    if report.year == 2019 and TRUTH.exists():
+        truth = json.loads(TRUTH.read_text(encoding="utf-8"))["indicators"]
+        card = score_report(report)
+        rows = [indicator_record(report, i, card.indicators[i.key].pct).model_dump(mode="json") for i in report.indicators()]
+        accuracy, mismatches = field_accuracy(truth, rows)
+        print(f"field accuracy vs indicators-2019.json: {accuracy:.3f} ({len(mismatches)} fields differ)")
 
 
 if __name__ == "__main__":

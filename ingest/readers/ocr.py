@@ -94,6 +94,23 @@ def jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def ocr_options(pages: Sequence[int]) -> dict:
+    """What ocrmypdf is asked to do (also the bare baseline of bench/ingest.py)."""
+    return dict(
+        language=[LANGUAGE],
+        pages=",".join(str(p) for p in sorted(pages)),
+        mode="force",  # the chosen pages only: a stamp or page number on a scan is read again
+        deskew=True,
+        rotate_pages=True,  # a page scanned sideways or upside down
+        tesseract_pagesegmode=PAGE_SEGMENTATION,
+        tesseract_timeout=PAGE_TIMEOUT,
+        output_type="pdf",  # no PDF/A conversion: the file is read, not archived
+        optimize=0,
+        jobs=jobs(),
+        use_threads=True,  # no fork of a process that runs the app's threads; Tesseract runs apart anyway
+    )
+
+
 def ocr_pdf(data: bytes, name: str, pages: Sequence[int], progress: PageProgress | None = None) -> bytes:
     """`data` with a text layer on `pages` (1-based); the other pages are kept as they are."""
     if missing := missing_packages():
@@ -105,26 +122,11 @@ def ocr_pdf(data: bytes, name: str, pages: Sequence[int], progress: PageProgress
         )
     import ocrmypdf  # deferred: half a second to import, and only scans need it
 
-    with tempfile.TemporaryDirectory(prefix="relazione-ocr-") as tmp, _quiet(), _reporting(progress):
+    with tempfile.TemporaryDirectory(prefix="relazione-ocr-") as tmp, quiet(), _reporting(progress):
         source, target = Path(tmp) / "scan.pdf", Path(tmp) / "ocr.pdf"
         source.write_bytes(data)
         try:
-            ocrmypdf.ocr(
-                source, target,
-                language=[LANGUAGE],
-                pages=",".join(str(p) for p in sorted(pages)),
-                mode="force",  # the chosen pages only: a stamp or page number on a scan is read again
-                deskew=True,
-                rotate_pages=True,
-                tesseract_pagesegmode=PAGE_SEGMENTATION,
-                tesseract_timeout=PAGE_TIMEOUT,
-                output_type="pdf",  # no PDF/A conversion: the file is read, not archived
-                optimize=0,
-                jobs=jobs(),
-                use_threads=True,  # no fork of a process that runs the app's threads; Tesseract runs apart anyway
-                progress_bar=True,
-                plugins=["ingest.readers.ocr_plugin"],
-            )
+            ocrmypdf.ocr(source, target, **ocr_options(pages), progress_bar=True, plugins=["ingest.readers.ocr_plugin"])
         except ocrmypdf.exceptions.MissingDependencyError as exc:
             raise OcrUnavailable(
                 f"l'OCR non può partire ({_first_line(exc)}): installa i pacchetti "
@@ -142,7 +144,7 @@ def _first_line(exc: Exception) -> str:
 
 
 @contextmanager
-def _quiet() -> Iterator[None]:
+def quiet() -> Iterator[None]:
     """ocrmypdf logs its steps and warnings; the user sees one line per file, never those.
 
     Also puts back sys.stdout and sys.stderr: pikepdf 10.18's `check_linearization`, which
