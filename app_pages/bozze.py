@@ -58,7 +58,11 @@ else:
         badges.append(f":orange-badge[:material/science: {ui_data.SYNTHETIC}]")
     if edited:
         badges.append(":gray-badge[modificata]")
+    if draft.warnings:
+        badges.append(f":orange-badge[:material/document_scanner: {ui_data.SCANNED_BADGE}]")
     st.markdown(" ".join(badges))
+    if scanned := ui_data.scan_warning(draft.warnings):
+        st.warning(scanned, icon=":material/document_scanner:")
     if stale:
         st.info("Il testo è cambiato dall'ultima verifica: premi «Verifica».")
     if not check.verified:

@@ -37,8 +37,12 @@ from .queries import (
     topic_codes,
 )
 from .workspace import Workspace, WorkspaceError, YearView
-from .writer import FactOut, SourceItem, Writer
+from .writer import FactOut, NumberWarning, SourceItem, Writer
 
+SCANNED_HEADER = (
+    "> Attenzione: i numeri con la nota (letto da scansione: da verificare) vengono da pagine acquisite "
+    "da scanner e lette con l'OCR: vanno confrontati con l'originale prima di usare la bozza.\n\n"
+)
 DETERMINISTIC_NOTE = "Risposta deterministica: nessun modello linguistico configurato."
 # questions about many indicators at once, even when they also name one
 LIST_INTENTS = ("target_changes", "below_target", "findings", "count")
@@ -55,6 +59,8 @@ class Answer(BaseModel):
     footnotes: str = ""
     verified: bool
     unverified_numbers: list[str] = []
+    # numbers to check by hand, each with why ('letto da scansione: da verificare')
+    warnings: list[NumberWarning] = []
     sources: list[SourceItem] = []
     facts: list[FactOut] = []
     table: Table | None = None
@@ -76,6 +82,7 @@ class Draft(BaseModel):
     verified: bool
     unverified_numbers: list[str] = []
     problems: list[str] = []
+    warnings: list[NumberWarning] = []
     sources: list[SourceItem] = []
     citations: Citations
     facts: list[Fact] = []  # what the footnotes cite (and what those were computed from)
@@ -213,7 +220,7 @@ class Assistant:
         check = w.verify(body + ("\n\n" + footnotes if footnotes else ""))
         return Answer(
             question=question, intent=composed.intent, ente=view.ente, year=view.year, answer=body, footnotes=footnotes,
-            verified=check.verified, unverified_numbers=check.problems, sources=w.sources(), facts=w.facts_out(),
+            verified=check.verified, unverified_numbers=check.problems, warnings=w.warnings(), sources=w.sources(), facts=w.facts_out(),
             table=composed.table, used_llm=used_llm, note=note or (None if self.rewriter else DETERMINISTIC_NOTE),
         )
 
@@ -228,7 +235,7 @@ class Assistant:
         w = Writer(book)
         bodies = [render_section(s, view, book, w, self.search) for s in sections]
         body = _tidy("\n\n".join(bodies))
-        header = self._header(view)
+        header = self._header(view) + (SCANNED_HEADER if w.warnings() else "")
         body = header + body
         used_llm, note = False, None
         if self.rewriter is not None:
@@ -242,7 +249,8 @@ class Assistant:
         title = SECTIONS[section] if section != "all" else "Bozza della Relazione sulla performance"
         return Draft(
             section=section, title=title, ente=view.ente, year=view.year, markdown=markdown, verified=check.verified,
-            unverified_numbers=check.unmatched + check.wrong_references, problems=check.problems, sources=w.sources(),
+            unverified_numbers=check.unmatched + check.wrong_references, problems=check.problems, warnings=w.warnings(),
+            sources=w.sources(),
             citations=w.citations(), facts=w.cited_facts(), used_llm=used_llm, note=note,
             synthetic=view.report.synthetic,
         )

@@ -315,6 +315,7 @@ def _answer_json(answer) -> dict:
         "answer": answer.answer,
         "verified": answer.verified,
         "unverified_numbers": answer.unverified_numbers,
+        "warnings": [w.model_dump(mode="json") for w in answer.warnings],
         "sources": [s.model_dump(mode="json") for s in answer.sources],
         "facts": [f.model_dump(mode="json") for f in answer.facts],
         "intent": answer.intent,

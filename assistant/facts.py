@@ -97,6 +97,11 @@ class FactBook:
             stack.extend(fact.derived_from)
         return list(seen.values())
 
+    def scanned_sources(self, fact: Fact) -> list[SourceRef]:
+        """Where the numbers behind `fact` (itself, or those it was computed from) were read by
+        OCR from a scan: each may be misread."""
+        return [f.source for f in self.with_origins([fact.id]) if f.source is not None and f.source.scanned]
+
     def add(self, fact: Fact) -> Fact:
         existing = self._facts.get(fact.id)
         if existing is not None:

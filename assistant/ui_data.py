@@ -33,6 +33,7 @@ from .workspace import IngestOutcome, Workspace, WorkspaceError, YearView
 if TYPE_CHECKING:  # chat imports langchain: only the functions that need it import it
     from .chat import Answer, Assistant
     from .settings import Settings
+    from .writer import NumberWarning
 
 SYNTHETIC = "SINTETICO"
 NO_MODEL = "nessuno: risposte deterministiche"
@@ -678,6 +679,19 @@ def verification_note(answer: "Answer") -> str:
     if answer.verified:
         return "Ogni numero della risposta corrisponde a un dato dei documenti (fonte nella nota)."
     return "Numeri non verificati: " + ", ".join(answer.unverified_numbers)
+
+
+SCANNED_BADGE = "numeri letti da scansione"
+
+
+def scan_warning(warnings: Iterable["NumberWarning"]) -> str | None:
+    """One line for the numbers of an answer or a draft read by OCR from a scan, or None."""
+    items = list(warnings)
+    if not items:
+        return None
+    places = "; ".join(dict.fromkeys(w.where for w in items))
+    what = "1 numero letto" if len(items) == 1 else f"{len(items)} numeri letti"
+    return f"{what} da scansione (OCR), da verificare sull'originale: {places}."
 
 
 # -- drafts ----------------------------------------------------------------------------------------

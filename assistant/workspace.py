@@ -337,7 +337,7 @@ class Workspace:
             document={
                 "ente": report.ente, "year": report.year, "kind": report.kind, "title": report.title,
                 "source_file": report.source_file, "sha256": report.sha256, "synthetic": report.synthetic,
-                "plan_years": list(report.plan_years),
+                "plan_years": list(report.plan_years), "ocr_pages": list(report.ocr_pages),
             },
             indicators=view.indicator_records(),
             objectives=view.objective_tree(),

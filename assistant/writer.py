@@ -10,6 +10,8 @@ from .facts import Fact, FactBook
 from .grounding import Citations, Passage, Verification, extract_numbers, fact_footnote, verify
 
 
+SCANNED_NOTE = "letto da scansione: da verificare"
+
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-ZÀ-Ý«\"(])")
 
 
@@ -70,6 +72,18 @@ class FactOut(BaseModel):
     derived_from: list[str] = []
 
 
+class NumberWarning(BaseModel):
+    """A number the text uses that needs checking by a person, and why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    number: str  # as written, with its footnote label: '1.150 N. [^3]'
+    fact: str
+    label: str  # what the number is
+    where: str  # 'file, pag. 5' where it was read (several, for a computed number)
+    reason: str  # 'letto da scansione: da verificare'
+
+
 class Writer:
     """Collects the facts and passages a text cites, numbering footnotes in order of use."""
 
@@ -80,6 +94,7 @@ class Writer:
         self._passage_keys: dict[tuple[str, str, str], str] = {}
         self._names: set[str] = set()
         self._places: set[str] = set()
+        self._warnings: dict[str, NumberWarning] = {}
 
     def name(self, text: str | None) -> str:
         """A name from the documents (indicator, objective, table line), between « »."""
@@ -110,7 +125,19 @@ class Writer:
         if label is None:
             label = str(len(self._fact_labels) + 1)
             self._fact_labels[f.id] = label
-        return f"{f.text(decimals, signed=signed, absolute=absolute)}[^{label}]"
+        written = f"{f.text(decimals, signed=signed, absolute=absolute)}[^{label}]"
+        if scanned := self.book.scanned_sources(f):
+            where = "; ".join(dict.fromkeys(f"{src.file}, {src.label}" for src in scanned))
+            self._warnings.setdefault(f.id, NumberWarning(
+                number=f"{f.text(decimals, signed=signed, absolute=absolute)} [^{label}]", fact=f.id, label=f.label,
+                where=where, reason=SCANNED_NOTE,
+            ))
+            written += f" ({SCANNED_NOTE})"
+        return written
+
+    def warnings(self) -> list[NumberWarning]:
+        """The numbers written so far that a person must check (read from a scan)."""
+        return list(self._warnings.values())
 
     def quote(self, passage: Passage, limit: int = 600, focus: str | None = None) -> str:
         """A blockquote of a passage (or of its sentences that best answer `focus`), with its

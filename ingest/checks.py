@@ -4,7 +4,9 @@
 * CONSUNTIVO not matching VALORI MISURE under the printed algorithm;
 * a single measure printed in a unit other than the CONSUNTIVO's;
 * achievements printed in the overview tables that differ from the computed ones;
-* changes claimed in section 5 that the tables do not show (see `claims`).
+* changes claimed in section 5 that the tables do not show (see `claims`);
+* totals and ratios that do not add up (see `totals`);
+* on a scanned document, every finding of a page read by OCR says so (see `ocr_checks`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from .claims import check_claims, extract_claims
 from .italian import fmt_number
 from .model import Finding, FindingKind, Indicator, Loc, Report, Severity
 from .numbers import NumberError, parse_measures
+from .ocr_checks import mark_scanned
 from .scoring import DEFAULT_POLICY, HUNDRED, Policy, Scorecard, score_report
+from .totals import check_totals
 
 
 def _weight_finding(level: str, code: str, total: Decimal, loc: Loc | None, **kw) -> Finding:
@@ -160,6 +164,7 @@ def check_report(report: Report, policy: Policy = DEFAULT_POLICY, card: Scorecar
     findings += check_weights(report, policy)
     findings += check_actuals(report)
     findings += check_printed_achievements(report, card)
+    findings += check_totals(report)
     if report.kind == "relazione":
         findings += check_claims(report, extract_claims(report.sections))
-    return findings
+    return mark_scanned(report, findings)

@@ -276,6 +276,8 @@ class FindingKind(str, Enum):
     row_not_parsed = "row_not_parsed"
     unknown_indicator = "unknown_indicator"
     unparseable_number = "unparseable_number"
+    total_mismatch = "total_mismatch"
+    read_by_ocr = "read_by_ocr"
 
 
 class Finding(_Model):

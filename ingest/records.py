@@ -13,6 +13,7 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict
 
 from .model import Indicator, Loc, Report
+from .ocr_checks import on_scanned_page
 
 
 class SourceRef(BaseModel):
@@ -24,6 +25,8 @@ class SourceRef(BaseModel):
     lines: list[int] = []
     page: int | None = None
     label: str
+    # read by OCR from a scanned page: the number may be misread
+    scanned: bool = False
 
     @classmethod
     def of(cls, report: Report, loc: Loc) -> "SourceRef":
@@ -34,6 +37,7 @@ class SourceRef(BaseModel):
             lines=list(loc.lines),
             page=loc.page,
             label=loc.label(),
+            scanned=on_scanned_page(report, loc),
         )
 
     @classmethod
