@@ -58,11 +58,10 @@ else:
         badges.append(f":orange-badge[:material/science: {ui_data.SYNTHETIC}]")
     if edited:
         badges.append(":gray-badge[modificata]")
-    if draft.warnings:
-        badges.append(f":orange-badge[:material/document_scanner: {ui_data.SCANNED_BADGE}]")
+    badges += ui_data.warning_badges(draft.warnings)
     st.markdown(" ".join(badges))
-    if scanned := ui_data.scan_warning(draft.warnings):
-        st.warning(scanned, icon=":material/document_scanner:")
+    for line in ui_data.warning_lines(draft.warnings):
+        st.warning(line, icon=":material/report:")
     if stale:
         st.info("Il testo è cambiato dall'ultima verifica: premi «Verifica».")
     if not check.verified:

@@ -190,13 +190,12 @@ def render_answer(answer: Answer, synthetic_years: set[int]) -> None:
         badges.append(f":orange-badge[:material/science: {answer.year} {ui_data.SYNTHETIC}]")
     if answer.used_llm:
         badges.append(":blue-badge[riscritta dal modello linguistico]")
-    if answer.warnings:
-        badges.append(f":orange-badge[:material/document_scanner: {ui_data.SCANNED_BADGE}]")
+    badges += ui_data.warning_badges(answer.warnings)
     st.markdown(" ".join(badges), help=ui_data.verification_note(answer))
     if not answer.verified:
         st.warning(ui_data.verification_note(answer))
-    if scanned := ui_data.scan_warning(answer.warnings):
-        st.warning(scanned, icon=":material/document_scanner:")
+    for line in ui_data.warning_lines(answer.warnings):
+        st.warning(line, icon=":material/report:")
     st.markdown(ui_data.answer_body(answer.answer))
     if answer.table is not None and answer.table.rows:
         st.dataframe(pd.DataFrame(answer.table.plain(), columns=answer.table.columns), hide_index=True, width="stretch")

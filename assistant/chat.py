@@ -11,6 +11,7 @@ from typing import Callable
 from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, ConfigDict
 
+from .doubts import attach_finding_doubts
 from .drafts import ORDER, SECTIONS, render_section
 from .facts import Fact, FactBook, build_facts, table_facts
 from .grounding import Citations, Verification, verify
@@ -42,6 +43,10 @@ from .writer import FactOut, NumberWarning, SourceItem, Writer
 SCANNED_HEADER = (
     "> Attenzione: i numeri con la nota (letto da scansione: da verificare) vengono da pagine acquisite "
     "da scanner e lette con l'OCR: vanno confrontati con l'originale prima di usare la bozza.\n\n"
+)
+FINDINGS_HEADER = (
+    "> Attenzione: i numeri con la nota (rilievo aperto: ...) o (calcolato da dati con rilievi aperti: da verificare) "
+    "sono toccati da un rilievo ancora aperto (`relazione findings`): vanno controllati prima di usare la bozza.\n\n"
 )
 DETERMINISTIC_NOTE = "Risposta deterministica: nessun modello linguistico configurato."
 # questions about many indicators at once, even when they also name one
@@ -155,6 +160,7 @@ class Assistant:
                 table_facts(book, view.relazione)
             change_facts(book, view)
             finding_facts(book, view)
+            attach_finding_doubts(book, view.findings, view.relazione or view.report)
             cached = (view, book)
             with self._lock:
                 self._cache = {k: v for k, v in self._cache.items() if k[0] == key[0]}
@@ -235,7 +241,9 @@ class Assistant:
         w = Writer(book)
         bodies = [render_section(s, view, book, w, self.search) for s in sections]
         body = _tidy("\n\n".join(bodies))
-        header = self._header(view) + (SCANNED_HEADER if w.warnings() else "")
+        kinds = {warning.kind for warning in w.warnings()}
+        header = (self._header(view) + (SCANNED_HEADER if "scan" in kinds else "")
+                  + (FINDINGS_HEADER if "finding" in kinds else ""))
         body = header + body
         used_llm, note = False, None
         if self.rewriter is not None:

@@ -22,6 +22,23 @@ Unit = Literal["%", "€", "N.", "pp", ""]
 Operation = Literal["read", "difference", "pct_change", "share", "ratio", "weighted_mean", "achievement", "count", "sum"]
 
 
+class Doubt(BaseModel):
+    """Why a person must check a number before using it: it was read by OCR from a scan, or an
+    open finding concerns it. `note` is written beside the number (no digits: the verifier
+    reads every number of a text); `detail` is the finding's sentence, `where` its place."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["scan", "finding"]
+    note: str
+    detail: str = ""
+    where: str = ""
+
+
+SCANNED_NOTE = "letto da scansione: da verificare"
+DERIVED_NOTE = "calcolato da dati con rilievi aperti: da verificare"
+
+
 class Fact(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -35,6 +52,8 @@ class Fact(BaseModel):
     derived_from: tuple[str, ...] = ()
     scope: tuple[str, ...] = ()  # objective codes, indicator keys, table names: for lookups
     name: str = ""  # short name used when another fact lists what it was computed from
+    # what a person must check about this very number (see `FactBook.doubts` for its origins)
+    doubts: tuple[Doubt, ...] = ()
 
     def text(self, decimals: int | None = None, signed: bool = False, absolute: bool = False) -> str:
         """The value written the Italian way, with its unit: '1.838.556 €', '92,15%', '-5,0%'.
@@ -101,6 +120,22 @@ class FactBook:
         """Where the numbers behind `fact` (itself, or those it was computed from) were read by
         OCR from a scan: each may be misread."""
         return [f.source for f in self.with_origins([fact.id]) if f.source is not None and f.source.scanned]
+
+    def doubt(self, fact_id: str, doubt: Doubt) -> None:
+        """Attach a doubt to a fact of the book (each once); unknown ids are ignored."""
+        fact = self._facts.get(fact_id)
+        if fact is not None and doubt not in fact.doubts:
+            self._facts[fact_id] = fact.model_copy(update={"doubts": fact.doubts + (doubt,)})
+
+    def doubts(self, fact: Fact) -> list[tuple[Fact, Doubt]]:
+        """Every doubt behind `fact`: its own, those of the facts it was computed from
+        (recursively), and a scan doubt for each of them read by OCR. Each as (whose, doubt)."""
+        out: list[tuple[Fact, Doubt]] = []
+        for f in self.with_origins([fact.id]):
+            out += [(f, d) for d in f.doubts]
+            if f.source is not None and f.source.scanned:
+                out.append((f, Doubt(kind="scan", note=SCANNED_NOTE, where=f"{f.source.file}, {f.source.label}")))
+        return out
 
     def add(self, fact: Fact) -> Fact:
         existing = self._facts.get(fact.id)

@@ -682,16 +682,47 @@ def verification_note(answer: "Answer") -> str:
 
 
 SCANNED_BADGE = "numeri letti da scansione"
+FINDINGS_BADGE = "numeri con rilievi aperti"
+
+
+def warning_badges(warnings: Iterable["NumberWarning"]) -> list[str]:
+    """The orange badges of an answer or a draft whose numbers need checking, one per kind."""
+    kinds = {w.kind for w in warnings}
+    badges = []
+    if "scan" in kinds:
+        badges.append(f":orange-badge[:material/document_scanner: {SCANNED_BADGE}]")
+    if "finding" in kinds:
+        badges.append(f":orange-badge[:material/report: {FINDINGS_BADGE}]")
+    return badges
+
+
+def warning_lines(warnings: Iterable["NumberWarning"]) -> list[str]:
+    """One line per kind of doubt: the numbers read by OCR, those an open finding concerns."""
+    items = list(warnings)
+    lines = [line for line in (scan_warning(w for w in items if w.kind == "scan"),
+                               findings_warning(w for w in items if w.kind == "finding")) if line]
+    return lines
 
 
 def scan_warning(warnings: Iterable["NumberWarning"]) -> str | None:
     """One line for the numbers of an answer or a draft read by OCR from a scan, or None."""
-    items = list(warnings)
+    items = [w for w in warnings if w.kind == "scan"]
     if not items:
         return None
-    places = "; ".join(dict.fromkeys(w.where for w in items))
+    places = "; ".join(dict.fromkeys(md_escape(w.where) for w in items))
     what = "1 numero letto" if len(items) == 1 else f"{len(items)} numeri letti"
     return f"{what} da scansione (OCR), da verificare sull'originale: {places}."
+
+
+def findings_warning(warnings: Iterable["NumberWarning"]) -> str | None:
+    """One line for the numbers an open finding concerns (each finding once), or None."""
+    items = [w for w in warnings if w.kind == "finding"]
+    if not items:
+        return None
+    numbers = len({w.fact for w in items})
+    details = "; ".join(dict.fromkeys(md_escape(f"{w.detail} ({w.where})") for w in items))
+    what = "1 numero toccato" if numbers == 1 else f"{numbers} numeri toccati"
+    return f"{what} da rilievi aperti, da verificare: {details}"
 
 
 # -- drafts ----------------------------------------------------------------------------------------

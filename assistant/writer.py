@@ -6,11 +6,9 @@ import re
 
 from pydantic import BaseModel, ConfigDict
 
-from .facts import Fact, FactBook
+from .facts import DERIVED_NOTE, SCANNED_NOTE, Fact, FactBook
 from .grounding import Citations, Passage, Verification, extract_numbers, fact_footnote, verify
 
-
-SCANNED_NOTE = "letto da scansione: da verificare"
 
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-ZÀ-Ý«\"(])")
 
@@ -81,7 +79,9 @@ class NumberWarning(BaseModel):
     fact: str
     label: str  # what the number is
     where: str  # 'file, pag. 5' where it was read (several, for a computed number)
-    reason: str  # 'letto da scansione: da verificare'
+    reason: str  # the note written beside the number: 'letto da scansione: da verificare'
+    kind: str = "scan"  # 'scan' (read by OCR) | 'finding' (an open finding concerns it)
+    detail: str = ""  # the finding's own sentence, for a finding
 
 
 class Writer:
@@ -126,17 +126,37 @@ class Writer:
             label = str(len(self._fact_labels) + 1)
             self._fact_labels[f.id] = label
         written = f"{f.text(decimals, signed=signed, absolute=absolute)}[^{label}]"
-        if scanned := self.book.scanned_sources(f):
-            where = "; ".join(dict.fromkeys(f"{src.file}, {src.label}" for src in scanned))
-            self._warnings.setdefault(f.id, NumberWarning(
-                number=f"{f.text(decimals, signed=signed, absolute=absolute)} [^{label}]", fact=f.id, label=f.label,
-                where=where, reason=SCANNED_NOTE,
-            ))
-            written += f" ({SCANNED_NOTE})"
+        notes = self._doubt_notes(f, f"{f.text(decimals, signed=signed, absolute=absolute)} [^{label}]")
+        if notes:
+            written += "".join(f" ({note})" for note in notes)
         return written
 
+    def _doubt_notes(self, f: Fact, number: str) -> list[str]:
+        """Record a warning for each doubt behind `f` and return the notes to write beside it:
+        the scan note, the finding's own note for a number a finding concerns, or one note for
+        a number computed from numbers with open findings."""
+        scanned: list[str] = []
+        notes: dict[str, None] = {}
+        for whose, doubt in self.book.doubts(f):
+            if doubt.kind == "scan":
+                scanned.append(doubt.where)
+                notes[SCANNED_NOTE] = None
+                continue
+            note = doubt.note if whose.id == f.id else DERIVED_NOTE
+            notes[note] = None
+            self._warnings.setdefault(f"{f.id}|{doubt.detail}", NumberWarning(
+                number=number, fact=f.id, label=f.label, where=doubt.where, reason=note, kind="finding",
+                detail=doubt.detail,
+            ))
+        if scanned:
+            self._warnings.setdefault(f.id, NumberWarning(
+                number=number, fact=f.id, label=f.label, where="; ".join(dict.fromkeys(scanned)), reason=SCANNED_NOTE,
+            ))
+        return list(notes)
+
     def warnings(self) -> list[NumberWarning]:
-        """The numbers written so far that a person must check (read from a scan)."""
+        """The numbers written so far that a person must check (read from a scan, or concerned by
+        an open finding), each with why."""
         return list(self._warnings.values())
 
     def quote(self, passage: Passage, limit: int = 600, focus: str | None = None) -> str:

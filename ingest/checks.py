@@ -49,7 +49,7 @@ def check_weights(report: Report, policy: Policy = DEFAULT_POLICY) -> list[Findi
         out.append(_weight_finding("delle aree dell'Ente", "", total, report.areas[0].source if report.areas else None))
     for area in report.areas:
         if (total := off([s.weight_pct for s in area.strategic_objectives])) is not None:
-            out.append(_weight_finding("degli obiettivi strategici dell'area", str(area.number), total, area.source))
+            out.append(_weight_finding("degli obiettivi strategici dell'area", str(area.number), total, area.source, area=area.number))
         for s in area.strategic_objectives:
             if s.indicators and (total := off([i.weight_pct for i in s.indicators])) is not None:
                 out.append(_weight_finding("degli indicatori dell'obiettivo strategico", s.code, total, s.indicators[0].source, strategic_objective=s.code))

@@ -278,6 +278,12 @@ class FindingKind(str, Enum):
     unparseable_number = "unparseable_number"
     total_mismatch = "total_mismatch"
     read_by_ocr = "read_by_ocr"
+    # document-level validation (ingest/validate.py)
+    duplicate_row = "duplicate_row"
+    implausible_value = "implausible_value"
+    year_out_of_range = "year_out_of_range"
+    incomplete = "incomplete"
+    nul_bytes_removed = "nul_bytes_removed"
 
 
 class Finding(_Model):
@@ -289,6 +295,7 @@ class Finding(_Model):
     source: Loc | None = None
     operational_objective: str | None = None
     strategic_objective: str | None = None
+    area: int | None = None
     indicator: str | None = None
     printed: str | None = None  # what the document prints
     expected: str | None = None  # what the check computed or the other source says
