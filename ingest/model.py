@@ -278,6 +278,7 @@ class FindingKind(str, Enum):
     unparseable_number = "unparseable_number"
     total_mismatch = "total_mismatch"
     read_by_ocr = "read_by_ocr"
+    ocr_number_repaired = "ocr_number_repaired"
     # document-level validation (ingest/validate.py)
     duplicate_row = "duplicate_row"
     implausible_value = "implausible_value"

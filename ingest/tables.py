@@ -16,7 +16,8 @@ the target; KPI codes such as EC02.1; a bare target ('1 N.') meaning '='.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Literal
 
@@ -50,6 +51,7 @@ from .numbers import (
     parse_target,
     parse_weight,
 )
+from .ocr_numbers import printed_operator, repair_cells, repaired_finding
 from .readers.blocks import BlockStream, Row, Text
 
 AREA_RE = re.compile(r"^Area\s+(?P<num>\d+)\s*[–—-]\s*(?P<title>.+)$", re.IGNORECASE)
@@ -212,6 +214,7 @@ class _Parser:
         self.fin_source: Loc | None = None
         self.fin_years: tuple[int, ...] = ()
         self.interventions: list[Intervention] = []
+        self.ocr_operators: Counter[str] = Counter()  # target operators read on scanned pages
         self.intervention_area: int | None = None
         self.tree: list[TreeEntry] = []
         self.tree_area: int | None = None
@@ -227,11 +230,23 @@ class _Parser:
     def run(self) -> ParsedTables:
         for index, block in enumerate(self.stream.blocks):
             if isinstance(block, Row):
-                self._row(block)
+                self._row(self._ocr_repaired(block))
             else:
                 self._text(index, block)
         self._flush()
         return self._result()
+
+    def _ocr_repaired(self, row: Row) -> Row:
+        """A row of a page read by OCR, its unreadable value cells put right where the usual
+        misreadings explain them (`ocr_numbers`); each change is a finding on its page."""
+        if row.loc.page not in self.stream.ocr_pages:
+            return row
+        self.ocr_operators.update(op for c in row.cells if (op := printed_operator(c)))
+        usual = self.ocr_operators.most_common(1)[0][0] if self.ocr_operators else None
+        if (fixed := repair_cells(list(row.cells), usual)) is None:
+            return row
+        self.problems.append(repaired_finding(list(row.cells), fixed, row.loc))
+        return replace(row, cells=tuple(fixed))
 
     def _text(self, index: int, block: Text) -> None:
         number = section_number_of(block)

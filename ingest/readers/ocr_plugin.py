@@ -1,16 +1,31 @@
-"""The ocrmypdf plugin of `ingest.readers.ocr`: page progress for the CLI and the app.
+"""The ocrmypdf plugin of `ingest.readers.ocr`: page progress, and table rulings.
 
-ocrmypdf builds a progress bar for each step from the class this plugin returns; the bar of the
-OCR step counts pages (two half-steps per page) and is created in the thread that called
-`ocrmypdf.ocr`, so it reports to that thread's callback ("pagina 7 di 27").
+* Progress: ocrmypdf builds a progress bar for each step from the class this plugin returns;
+  the bar of the OCR step counts pages (two half-steps per page) and is created in the thread
+  that called `ocrmypdf.ocr`, so it reports to that thread's callback ("pagina 7 di 27").
+* Rulings: the image Tesseract reads (deskewed, as the page will show) has its ruling lines
+  found (`rulings.find_rulings`) and erased, so that a border touching a letter is not read as
+  '|' or 'l'; the lines found are kept per page for `ocr.ocr_pdf`, which draws them into the
+  OCR'd page. The OCR jobs run in threads of this process, so a dict under a lock is enough.
 """
 
 from __future__ import annotations
 
+import threading
+from pathlib import Path
+
+import numpy as np
 from ocrmypdf import hookimpl
+from ocrmypdf.builtin_plugins import tesseract_ocr
+from PIL import Image
 
 from ..progress import OCR_STAGE
 from .ocr import current_progress
+from .rulings import Ruling, erase, find_rulings
+
+# (the job's input file, 0-based page) -> (rulings in OCR image pixels, OCR image size)
+_found: dict[tuple[str, int], tuple[list[Ruling], tuple[int, int]]] = {}
+_lock = threading.Lock()
 
 
 class PageProgressBar:
@@ -41,3 +56,28 @@ class PageProgressBar:
 @hookimpl
 def get_progressbar_class():
     return PageProgressBar
+
+
+@hookimpl
+def filter_ocr_image(page, image: Image.Image) -> Image.Image:
+    image = tesseract_ocr.filter_ocr_image(page=page, image=image)  # Tesseract's size limits first
+    dpi = image.info.get("dpi", (300, 300))
+    grey = np.asarray(image.convert("L"))
+    rulings = find_rulings(grey, float(dpi[0]))
+    with _lock:
+        _found[(str(page.options.input_file), page.pageno)] = (rulings, image.size)
+    if not rulings:
+        return image
+    cleaned = Image.fromarray(erase(grey, rulings, float(dpi[0])), "L")
+    cleaned.info["dpi"] = dpi
+    return cleaned
+
+
+def take_rulings(origin: Path) -> dict[int, tuple[list[Ruling], tuple[int, int]]]:
+    """The rulings found in the pages of one OCR job (0-based page -> rulings, image size)."""
+    key = str(origin)
+    with _lock:
+        mine = {page: found for (name, page), found in _found.items() if name == key}
+        for page in mine:
+            del _found[(key, page)]
+    return mine

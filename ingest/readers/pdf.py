@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from dataclasses import replace
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
@@ -77,7 +76,7 @@ def read_pdf(data: bytes, name: str, progress: ProgressFn | None = None, *, scan
         pdf.close()
     if scanned:
         ocr_data = ocr.ocr_pdf(data, name, scanned, progress)
-        return replace(read_pdf(ocr_data, name, progress, scanned_ok=True), ocr_pages=tuple(scanned))
+        return ocr.as_scanned(read_pdf(ocr_data, name, progress, scanned_ok=True), scanned)
     if chars_seen == 0:
         raise UnreadableFile(
             "la scansione non contiene testo leggibile (pagine bianche, fotografie o testo illeggibile)"

@@ -1,0 +1,144 @@
+"""The pieces that make a scan read like a digital PDF: rulings found in the image and erased
+for Tesseract, value cells put right, stray marks removed from OCR'd text."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from ingest.model import FindingKind, Loc
+from ingest.ocr_numbers import repair_cells, repair_value, repaired_finding
+from ingest.readers.ocr_tidy import tidy_cell, tidy_text
+from ingest.readers.rulings import erase, find_rulings, pdf_strokes
+
+DPI = 200
+
+
+def _grid_page(angle: float = 0.0) -> tuple[np.ndarray, list[int], list[int]]:
+    """A greyscale page with a 4x3 table (2 px rules), a word in each cell and a tall heading."""
+    image = Image.new("L", (1600, 1000), 245)
+    draw = ImageDraw.Draw(image)
+    xs, ys = [100, 500, 900, 1400], [200, 330, 460, 590, 720]
+    for x in xs:
+        draw.line([(x, ys[0]), (x, ys[-1])], fill=20, width=2)
+    for y in ys:
+        draw.line([(xs[0], y), (xs[-1], y)], fill=20, width=2)
+    font = ImageFont.load_default(size=28)
+    for y in ys[:-1]:
+        for x in xs[:-1]:
+            draw.text((x + 4, y + 6), "lll 1.150 N.", fill=30, font=font)  # strokes touching the left rule
+    draw.text((100, 60), "Relazione sulla performance", fill=10, font=ImageFont.load_default(size=64))
+    if angle:
+        image = image.rotate(angle, fillcolor=245)
+    return np.asarray(image), xs, ys
+
+
+def test_rulings_are_found_where_the_table_is_drawn():
+    grey, xs, ys = _grid_page()
+    rulings = find_rulings(grey, DPI)
+    horizontal = sorted(round(r.pos) for r in rulings if r.axis == "h")
+    vertical = sorted(round(r.pos) for r in rulings if r.axis == "v")
+    assert len(horizontal) == len(ys) and all(abs(a - b) <= 2 for a, b in zip(horizontal, ys))
+    assert len(vertical) == len(xs) and all(abs(a - b) <= 2 for a, b in zip(vertical, xs))
+    for r in rulings:  # full length, no letter taken for a line
+        span = (xs[0], xs[-1]) if r.axis == "h" else (ys[0], ys[-1])
+        assert abs(r.start - span[0]) <= 3 and abs(r.end - span[1]) <= 3
+
+
+def test_a_slightly_turned_table_still_gives_one_line_per_rule():
+    grey, xs, ys = _grid_page(angle=0.15)
+    rulings = find_rulings(grey, DPI)
+    assert sum(r.axis == "h" for r in rulings) == len(ys)
+    assert sum(r.axis == "v" for r in rulings) == len(xs)
+
+
+def test_erasing_keeps_the_letters_that_touch_a_rule():
+    grey, xs, ys = _grid_page()
+    rulings = find_rulings(grey, DPI)
+    clean = erase(grey, rulings, DPI)
+    assert (clean[ys[2], xs[0] + 20 : xs[1] - 20] > 200).all()  # the rule is gone
+    assert (clean[ys[0] + 10 : ys[1] - 10, xs[1]] > 200).all()
+    cell = (slice(ys[0] + 6, ys[1] - 6), slice(xs[0] + 3, xs[1] - 3))
+    assert (grey[cell] < 128).sum() * 0.9 < (clean[cell] < 128).sum()  # the writing stays
+    assert find_rulings(clean, DPI) == []
+
+
+def test_a_blank_page_has_no_rulings():
+    assert find_rulings(np.full((800, 600), 255, np.uint8), DPI) == []
+
+
+def test_strokes_land_on_the_page_in_points():
+    grey, xs, ys = _grid_page()
+    ops = pdf_strokes(find_rulings(grey, DPI), 72 / DPI, 72 / DPI, 1000 * 72 / DPI).decode()
+    assert ops.startswith("q 0 G 0.5 w") and ops.endswith("Q")
+    strokes = [[float(v) for v in line.split()[:5:1] if v not in ("m",)] for line in ops.splitlines()[1:-1]]
+    top_rule = max(strokes, key=lambda xy: xy[1])  # the highest horizontal stroke: the table's top
+    assert abs(top_rule[0] - xs[0] * 72 / DPI) < 0.5 and abs(top_rule[1] - (1000 - ys[0]) * 72 / DPI) < 0.5
+
+
+@pytest.mark.parametrize("read,fixed", [
+    ("GN.", "6 N."), ("ON.", "0 N."), ("IN.", "1 N."), ("LN:", "1 N."), ("TN.", "7 N."), ("l Ni", "1 N."),
+    ("2N,", "2 N."), ("1N..", "1 N."), ("20N..", "20 N."), ("5O0N.", "500 N."), ("8nN.", "8 N."),
+    (">= IN.", ">= 1 N."), (">=l N.", ">=1 N."), ("93,62. %", "93,62 %"), ("98;56 %", "98,56 %"),
+    ("100,00% .", "100,00 %"), ("-1:761.588,00", "-1.761.588,00"), ("342. N. / 344 N.", "342 N. / 344 N."),
+    ("39 N. 139 N.", "39 N. / 39 N."), ("-444.238,00 -", "-444.238,00"),
+    ("|21.524.200 N.", "21.524.200 N."), ("1.761.590,00 € /7.648.:240,00 €", "1.761.590,00 € /7.648.240,00 €"),
+])
+def test_misread_values_are_put_right(read, fixed):
+    assert repair_value(read) == fixed
+
+
+@pytest.mark.parametrize("cell", [
+    "SS N.",  # perhaps '>= 5 N.': two letters and no digit are not guessed
+    "EC27", "È 7", "»569.310,00",  # '»' may have been a minus: left unread
+    "N. Report attività PID", "Numero imprese", "BSC1", "EC05.1", "3.2.1", "Indice di liquidità", "N.",
+])
+def test_words_and_codes_are_left_alone(cell):
+    assert repair_value(cell) == cell
+
+
+def test_only_cells_that_do_not_read_are_repaired_and_the_change_is_a_finding():
+    cells = ["33,33. %", "Area 2 - Sviluppo e valorizzazione del territorio", "100,%", "1N.", "SS N."]
+    fixed = repair_cells(cells)
+    assert fixed == ["33,33 %", cells[1], "100,%", "1N.", "SS N."]  # '1N.' reads: never touched
+    assert repair_cells(["Numero imprese", "1.150 N."]) is None
+    finding = repaired_finding(cells, fixed, Loc(page=2))
+    assert finding.kind == FindingKind.ocr_number_repaired and finding.source.page == 2
+    assert "«33,33. %» letto come «33,33 %»" in finding.message and finding.printed == "33,33. %"
+
+
+@pytest.mark.parametrize("read,clean", [
+    ("Internazionalizzazione (D1) :", "Internazionalizzazione (D1)"),
+    ("Risorse destinate alla digitalizzazione I Risorse stanziare", "Risorse destinate alla digitalizzazione / Risorse stanziare"),
+    ("Patrimonio netto/ Immob", "Patrimonio netto / Immob"),
+    ("N. risposte con giudizio positivo /.N. risposte", "N. risposte con giudizio positivo / N. risposte"),
+    ("turismo e_ territorio", "turismo e territorio"),
+    ("N. Progetti.realizzati per promuovere", "N. Progetti realizzati per promuovere"),
+    ("(progetto 20%). in collaborazione", "(progetto 20%) in collaborazione"),
+    ("tutela ambientale e dello —. sviluppo", "tutela ambientale e dello sviluppo"),
+    ("certificazioni ‘ambientali e sociali", "certificazioni ambientali e sociali"),
+    ("centri specializzati e mentor.", "centri specializzati e mentor"),
+])
+def test_stray_marks_of_a_scan_are_removed_from_cells(read, clean):
+    assert tidy_cell(read) == clean
+
+
+@pytest.mark.parametrize("cell", [
+    "N. iniziative/progetti attivati", "RASL 31.12.2018 - N. imprese", "art. 67 co. 3 ccnl 21/05/2018",
+    "dell’Informatizzazione dei servizi", "Tempi medi del servizio R.I.", "sito www.ra.camcom.gov.it",
+    "(( 560 N. - 167 N. ) / 167 N. ) * 100", "23.532,93 %",
+])
+def test_printed_text_is_left_as_printed(cell):
+    assert tidy_cell(cell) == cell
+
+
+def test_paragraphs_lose_only_stray_marks():
+    assert tidy_text("Vengono riportati . di seguito i risultati.") == "Vengono riportati di seguito i risultati."
+
+
+def test_a_garbled_operator_takes_the_one_the_document_prints_most():
+    row = ["50,%", "Percentuale attività", "19 N. / 11 N.", "172,73%", "SE 90,00 %"]
+    assert repair_cells(row, ">=")[-1] == ">= 90,00 %"
+    assert repair_cells(row) is None  # no operator read yet on the scanned pages: no guess
+    assert repair_cells(["Numero imprese", "N. Report attività"], ">=") is None
