@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from ingest.diagnostics import count_of, summary
 from ingest.errors import IngestError
 from ingest.italian import fmt_number
 from ingest.progress import stage_label
@@ -57,13 +58,28 @@ def fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+def error_line(exc: BaseException, verbose: bool = False) -> str:
+    """One line for a refused file; what the PDF libraries reported only with --verbose."""
+    details = getattr(exc, "details", ())
+    if details and not verbose:
+        return f"{exc} (dettagli del lettore PDF con --verbose)"
+    return str(exc)
+
+
+def print_details(lines, verbose: bool) -> None:
+    if verbose:
+        for line in lines:
+            err.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
+
+
 @contextmanager
-def errors() -> Iterator[None]:
+def errors(verbose: bool = False) -> Iterator[None]:
     """Known errors -> one line; anything else -> one line too (traceback only with RELAZIONE_DEBUG)."""
     try:
         yield
     except (IngestError, WorkspaceError) as exc:
-        fail(str(exc))
+        print_details(getattr(exc, "details", ()), verbose)
+        fail(error_line(exc, verbose))
     except typer.Exit:
         raise
     except Exception as exc:  # pragma: no cover - last resort
@@ -138,8 +154,16 @@ def finding_table(records) -> Table:
 
 
 
+VERBOSE = typer.Option(False, "--verbose", "-v", help="anche le segnalazioni del lettore PDF")
+ALLOW_PARTIAL = typer.Option(False, "--allow-partial", help="carica anche un documento incompleto (con un rilievo)")
+
+
 @app.command()
-def ingest(files: list[Path] = typer.Argument(..., help="file o cartelle: PDF, TXT/MD, CSV/XLSX")) -> None:
+def ingest(
+    files: list[Path] = typer.Argument(..., help="file o cartelle: PDF, TXT/MD, CSV/XLSX"),
+    allow_partial: bool = ALLOW_PARTIAL,
+    verbose: bool = VERBOSE,
+) -> None:
     """Legge ogni file e lo salva nello store e nell'indice (una transazione per file)."""
     ws = Workspace()
     failures = 0
@@ -150,15 +174,16 @@ def ingest(files: list[Path] = typer.Argument(..., help="file o cartelle: PDF, T
     for path in paths:
         try:
             with progress_bar() as progress:
-                outcome = ws.ingest(path, progress)
+                outcome = ws.ingest(path, progress, allow_partial=allow_partial)
         except (IngestError, WorkspaceError) as exc:
-            err.print(f"Errore: {exc}", markup=False, highlight=False, soft_wrap=True)
+            print_details(getattr(exc, "details", ()), verbose)
+            err.print(f"Errore: {error_line(exc, verbose)}", markup=False, highlight=False, soft_wrap=True)
             failures += 1
             continue
         except Exception as exc:
             if os.environ.get("RELAZIONE_DEBUG"):
                 raise
-            err.print(f"Errore: {path}: errore imprevisto ({type(exc).__name__}): {exc}", markup=False, soft_wrap=True)
+            err.print(f"Errore: {path}: errore imprevisto ({type(exc).__name__})", markup=False, soft_wrap=True)
             failures += 1
             continue
         doc = outcome.document
@@ -169,8 +194,18 @@ def ingest(files: list[Path] = typer.Argument(..., help="file o cartelle: PDF, T
             f"{outcome.chunks} passaggi indicizzati, {outcome.problems} righe da verificare{note}",
             markup=False, highlight=False, soft_wrap=True,
         )
+        warn_read(path.name, outcome.read_warnings, verbose)
     if failures:
         raise typer.Exit(1)
+
+
+def warn_read(name: str, lines: tuple[str, ...], verbose: bool) -> None:
+    """One line when the PDF libraries reported problems in a file that was read anyway."""
+    if not lines:
+        return
+    hint = "" if verbose else " (dettagli con --verbose)"
+    err.print(f"Avviso: {name}: {summary(count_of(lines))}, letto comunque{hint}", markup=False, highlight=False, soft_wrap=True)
+    print_details(lines, verbose)
 
 
 @app.command()
@@ -178,11 +213,13 @@ def extract(
     file: Path,
     format: Fmt = typer.Option(Fmt.json, "--format", "-f"),
     plan: Optional[Path] = typer.Option(None, "--plan", help="Piano per i consuntivi (CSV/XLSX)"),
+    allow_partial: bool = ALLOW_PARTIAL,
+    verbose: bool = VERBOSE,
 ) -> None:
     """Legge e calcola un file senza scrivere nulla: indicatori, albero con rollup, rilievi."""
-    with errors():
+    with errors(verbose):
         with progress_bar() as progress:
-            result = Workspace(index=None).extract(file, plan, progress)
+            result = Workspace(index=None).extract(file, plan, progress, allow_partial=allow_partial)
         if format is Fmt.json:
             emit_json(result)
             return

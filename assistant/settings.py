@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ingest.limits import Limits
 from ingest.scoring import Policy
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -39,6 +40,23 @@ class Settings(BaseSettings):
     strategic_basis: Literal["indicators", "operational"] = "indicators"
     band_achieved_from: Decimal = Decimal(90)
     band_partial_from: Decimal = Decimal(70)
+
+    # limits of one ingestion (ingest/limits.py), each refusal one line
+    max_file_mb: float = Field(default=50, gt=0, description="largest file accepted (MB)")
+    max_pdf_pages: int = Field(default=500, gt=0)
+    max_xlsx_uncompressed_mb: float = Field(default=100, gt=0, description=".xlsx size once decompressed (MB)")
+    max_xlsx_ratio: float = Field(default=100, gt=1, description="compression ratio of an .xlsx member")
+    max_csv_rows: int = Field(default=100_000, gt=0)
+    max_csv_field_chars: int = Field(default=10_000, gt=0)
+    max_ingest_seconds: float = Field(default=600, gt=0, description="wall-clock time of one ingestion")
+
+    def limits(self) -> Limits:
+        return Limits(
+            max_file_mb=self.max_file_mb, max_pdf_pages=self.max_pdf_pages,
+            max_xlsx_uncompressed_mb=self.max_xlsx_uncompressed_mb, max_xlsx_ratio=self.max_xlsx_ratio,
+            max_csv_rows=self.max_csv_rows, max_csv_field_chars=self.max_csv_field_chars,
+            max_seconds=self.max_ingest_seconds,
+        )
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -19,7 +19,7 @@ from ingest.checks import check_report
 from ingest.compare import compare_plan_report
 from ingest.errors import IngestError, NotAPerformanceDocument
 from ingest.model import Finding, FindingKind, Report, Severity
-from ingest.pipeline import FORMATS, file_bytes, read_report, source_format
+from ingest.pipeline import FORMATS, check_against_plan, file_bytes, read_report, source_format
 from ingest.records import (
     FindingRecord,
     IndicatorRecord,
@@ -89,6 +89,7 @@ class IngestOutcome(BaseModel):
     replaced: tuple[DocumentInfo, ...]
     chunks: int
     problems: int
+    read_warnings: tuple[str, ...] = ()  # what the PDF libraries reported (shown with --verbose)
 
 
 def ingest_order(paths: Iterable[Path]) -> list[Path]:
@@ -144,29 +145,51 @@ class Workspace:
         plans = [r for _, r in sorted(self.store.reports(kind="piano"), key=lambda p: p[0].ingested_at, reverse=True)]
         for plan in plans:
             try:
-                read_report(data, name, plan=plan)
+                read_report(data, name, plan=plan, limits=self.limits, allow_partial=True)
             except NotAPerformanceDocument:
                 continue
             return plan
         return plans[0] if plans else None
 
-    def parse(self, path: Path, progress: ProgressFn | None = None, plan: Report | None = None) -> Report:
-        return self.parse_bytes(file_bytes(path), path.name, progress, plan)
+    @property
+    def limits(self):
+        return self.settings.limits()
 
-    def parse_bytes(self, data: bytes, name: str, progress: ProgressFn | None = None, plan: Report | None = None) -> Report:
+    def parse(self, path: Path, progress: ProgressFn | None = None, plan: Report | None = None,
+              allow_partial: bool = False, use_store: bool = True) -> Report:
+        return self.parse_bytes(file_bytes(path, self.limits), path.name, progress, plan, allow_partial, use_store)
+
+    def parse_bytes(self, data: bytes, name: str, progress: ProgressFn | None = None, plan: Report | None = None,
+                    allow_partial: bool = False, use_store: bool = True) -> Report:
+        """Read and validate one file; a Relazione is also checked against its Piano (`plan`, or
+        the stored one that covers its year unless not `use_store`): complete, or refused unless
+        `allow_partial`."""
         if plan is None and source_format(name) in ("csv", "xlsx"):
             plan = self._plan_for_actuals(data, name)
-        return read_report(data, name, plan=plan, progress=progress)
+        report = read_report(data, name, plan=plan, progress=progress, limits=self.limits, allow_partial=allow_partial)
+        if report.kind == "relazione":
+            stored = plan if plan is not None and plan.kind == "piano" else (
+                self._stored_plan(report) if use_store else None)
+            report = check_against_plan(report, stored, allow_partial=allow_partial)
+        return report
 
-    def ingest(self, path: Path, progress: ProgressFn | None = None) -> IngestOutcome:
-        return self.ingest_bytes(file_bytes(path), path.name, progress, label=str(path))
+    def _stored_plan(self, report: Report) -> Report | None:
+        try:
+            return self.plan_for(report.ente, report.year)
+        except Exception:  # an unreadable store is reported by the save that follows
+            return None
+
+    def ingest(self, path: Path, progress: ProgressFn | None = None, allow_partial: bool = False) -> IngestOutcome:
+        return self.ingest_bytes(file_bytes(path, self.limits), path.name, progress, label=str(path),
+                                 allow_partial=allow_partial)
 
     def ingest_bytes(
-        self, data: bytes, name: str, progress: ProgressFn | None = None, label: str | None = None
+        self, data: bytes, name: str, progress: ProgressFn | None = None, label: str | None = None,
+        allow_partial: bool = False,
     ) -> IngestOutcome:
         """Parse and store one file's content (an upload, say) as one transaction with its index
         entries. Writes are serialised within the process; reads go on meanwhile."""
-        report = self.parse_bytes(data, name, progress)
+        report = self.parse_bytes(data, name, progress, allow_partial=allow_partial)
         index = self.index
         with _WRITE_LOCK:
             if index is not None:
@@ -176,7 +199,7 @@ class Workspace:
             )
         return IngestOutcome(
             path=label or name, document=result.document, replaced=result.replaced, chunks=result.chunks,
-            problems=len(report.problems),
+            problems=len(report.problems), read_warnings=report.read_warnings,
         )
 
     def remove(self, ref: str) -> DocumentInfo:
@@ -315,9 +338,10 @@ class Workspace:
 
     # -- extraction without writing -------------------------------------------------------
 
-    def extract(self, path: Path, plan_path: Path | None = None, progress: ProgressFn | None = None) -> Extraction:
-        plan = self.parse(plan_path) if plan_path else None
-        report = self.parse(path, progress, plan=plan)
+    def extract(self, path: Path, plan_path: Path | None = None, progress: ProgressFn | None = None,
+                allow_partial: bool = False) -> Extraction:
+        plan = self.parse(plan_path, allow_partial=True, use_store=False) if plan_path else None
+        report = self.parse(path, progress, plan=plan, allow_partial=allow_partial, use_store=False)
         if report.kind == "consuntivi":
             plan = plan or self._plan_for_actuals(path.read_bytes(), path.name)
             if plan is None:

@@ -13,7 +13,9 @@ import io
 from decimal import Decimal
 from typing import Callable
 
-from .errors import IngestError, NotAPerformanceDocument, UnreadableFile
+from .encoding import decode_text, nul_finding
+from .errors import IngestError, InvalidDocument, NotAPerformanceDocument, UnreadableFile
+from .limits import DEFAULT_LIMITS, Limits, csv_field_exceeded, csv_rows_exceeded
 from .model import ActualValue, Finding, FindingKind, Loc, Quantity, Report, Severity, SourceFormat
 from .numbers import NumberError, parse_number, parse_quantity
 from .textnorm import fold, is_synthetic
@@ -47,36 +49,59 @@ def _header_map(header: list[str], name: str) -> dict[str, int]:
     return found
 
 
-def _rows_csv(data: bytes, name: str) -> list[tuple[int, list[str]]]:
-    if not data.strip():
-        raise UnreadableFile("il file è vuoto", path=name)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            raise UnreadableFile("il file non è un CSV di testo", path=name) from None
+Rows = list[tuple[int, list[str]]]
+
+
+def _rows_csv(data: bytes, name: str, limits: Limits) -> tuple[Rows, int]:
+    """The non-empty rows with their line numbers, and how many NUL characters were removed.
+    Rows and field sizes are bounded by `limits`; a malformed CSV is one line, never Python's."""
+    decoded = decode_text(data, name, what="CSV di testo")
+    text = decoded.text
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    return [(reader.line_num, row) for row in reader if any(c.strip() for c in row)]
+    rows: Rows = []
+    try:
+        for row in reader:
+            if any(len(c) > limits.max_csv_field_chars for c in row):
+                raise csv_field_exceeded(reader.line_num, name, limits)
+            if any(c.strip() for c in row):
+                if len(rows) >= limits.max_csv_rows + 1:  # the header does not count
+                    raise csv_rows_exceeded(len(rows), name, limits)
+                rows.append((reader.line_num, row))
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise csv_field_exceeded(reader.line_num, name, limits) from None
+        raise UnreadableFile(f"il CSV non è valido alla riga {reader.line_num} (virgolette non chiuse o caratteri non ammessi)",
+                             path=name) from None
+    return rows, decoded.nul_removed
 
 
-def _rows_xlsx(data: bytes, name: str) -> list[tuple[int, list[str]]]:
+def _rows_xlsx(data: bytes, name: str, limits: Limits) -> Rows:
+    """The first sheet's non-empty rows (the archive's sizes were checked before, `limits`)."""
     from openpyxl import load_workbook  # only needed for spreadsheets
 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:
         raise UnreadableFile(f"il foglio Excel non può essere letto ({type(exc).__name__})", path=name) from None
-    sheet = book.worksheets[0]
-    rows: list[tuple[int, list[str]]] = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        cells = [_xlsx_cell(v) for v in values]
-        if any(cells):
-            rows.append((number, cells))
-    book.close()
+    try:
+        sheet = book.worksheets[0]
+        rows: Rows = []
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = [_xlsx_cell(v) for v in values]
+            if any(len(c) > limits.max_csv_field_chars for c in cells):
+                raise csv_field_exceeded(number, name, limits)
+            if any(cells):
+                if len(rows) >= limits.max_csv_rows + 1:
+                    raise csv_rows_exceeded(len(rows), name, limits)
+                rows.append((number, cells))
+    except IngestError:
+        raise
+    except Exception as exc:  # a damaged sheet part: openpyxl raises many types
+        raise UnreadableFile(f"il foglio Excel non può essere letto ({type(exc).__name__})", path=name) from None
+    finally:
+        book.close()
     return rows
 
 
@@ -111,8 +136,13 @@ def read_actuals(
     *,
     plan: Report | None,
     progress: ProgressFn | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Report:
-    rows = _rows_xlsx(data, name) if fmt == "xlsx" else _rows_csv(data, name)
+    nul_removed = 0
+    if fmt == "xlsx":
+        rows = _rows_xlsx(data, name, limits)
+    else:
+        rows, nul_removed = _rows_csv(data, name, limits)
     if not rows:
         raise UnreadableFile("il file non contiene righe", path=name)
     (_, header), body = rows[0], rows[1:]
@@ -124,6 +154,8 @@ def read_actuals(
         )
     index = _plan_index(plan)
     problems: list[Finding] = []
+    if nul_removed:
+        problems.append(nul_finding(nul_removed))
     values: list[ActualValue] = []
     years: set[int] = set()
     for done, (line, cells) in enumerate(body, start=1):
@@ -138,6 +170,8 @@ def read_actuals(
         code, indicator = cell("obiettivo"), cell("indicatore")
         try:
             year_value, _ = parse_number(cell("anno"))
+            if not year_value.is_finite() or year_value != year_value.to_integral_value():
+                raise NumberError("anno non intero")
             year = int(year_value)
         except NumberError:
             problems.append(_problem(FindingKind.unparseable_number, loc, f"anno non valido: {cell('anno')!r}", indicator))
@@ -148,6 +182,8 @@ def read_actuals(
         except NumberError:
             try:
                 number, decimals = parse_number(raw_value)
+                if not number.is_finite():  # 'NaN', 'inf': no value can be scored from it
+                    raise InvalidDocument(f"dati impossibili: valore impossibile {raw_value!r} ({loc.label()})", path=name)
                 quantity = Quantity(value=number, unit=unit or None, raw=f"{raw_value} {unit}".strip(), decimals=decimals)
             except NumberError:
                 problems.append(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from babel.numbers import format_decimal
 
@@ -12,6 +12,15 @@ LOCALE = "it_IT"
 def fmt_number(value: Decimal | int | float, decimals: int = 0) -> str:
     """Fixed decimals, Italian grouping: fmt_number(Decimal('1838556'), 0) -> '1.838.556'."""
     d = Decimal(str(value)) if not isinstance(value, Decimal) else value
+    if not d.is_finite():
+        return "n.d."  # never stored (ingest/validate.py refuses it); written, never a crash
+    with localcontext() as ctx:
+        # quantize needs every digit of the result: 1e308 has 309 of them
+        ctx.prec = max(28, d.adjusted() + decimals + 2)
+        return _fmt_finite(d, decimals)
+
+
+def _fmt_finite(d: Decimal, decimals: int) -> str:
     if decimals > 0:
         d = d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
         pattern = "#,##0." + "0" * decimals

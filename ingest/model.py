@@ -332,6 +332,8 @@ class Report(_Model):
     problems: tuple[Finding, ...] = ()
     # pages read by OCR from a scan: every number printed there is doubtful
     ocr_pages: tuple[int, ...] = ()
+    # what the PDF libraries reported while reading (damaged objects...), for --verbose
+    read_warnings: tuple[str, ...] = ()
 
     def indicator_rows(self) -> int:
         """How many indicator rows the document carries: its tree's indicators, or the actual

@@ -2,18 +2,26 @@
 
 Nothing here writes anywhere. A file that cannot be read, or that holds no performance
 tables, raises an `IngestError` with one clear sentence; row-level problems are kept on
-the report (`Report.problems`) rather than dropped.
+the report (`Report.problems`) rather than dropped. Every reading runs under `Limits`
+(file size, PDF pages, .xlsx decompressed size, CSV rows and fields, wall-clock time) and
+every report is validated (`validate.py`): data that cannot be right is refused, an
+incomplete document is refused unless the caller allows a partial one. What the PDF
+libraries log is collected (`Report.read_warnings`, `IngestError.details`), never printed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from datetime import date
 from pathlib import Path
 
 from .actuals import read_actuals
-from .errors import IngestError, NotAPerformanceDocument, UnsupportedFormat
-from .model import Report, SourceFormat
+from .diagnostics import collect_library_warnings, more
+from .encoding import decode_text, nul_finding
+from .errors import IncompleteDocument, IngestError, InvalidDocument, NotAPerformanceDocument, UnsupportedFormat
+from .limits import DEFAULT_LIMITS, Deadline, Limits, check_pdf_pages, check_size, check_xlsx
+from .model import Finding, Report, SourceFormat
 from .progress import READING_STAGE, ProgressFn
 from .readers.blocks import BlockStream, Text
 from .readers.pdf import read_pdf
@@ -21,6 +29,7 @@ from .readers.text import read_text
 from .sections import build_sections
 from .tables import parse_tables
 from .textnorm import is_synthetic
+from .validate import incomplete_finding, missing_from_plan, summary, validate
 
 
 FORMATS: dict[str, SourceFormat] = {
@@ -37,7 +46,8 @@ _ENTE_RE = re.compile(
     r"(?P<name>[A-ZÀ-Ý][\w'’À-ÿ-]*(?:\s+(?:[A-ZÀ-Ý][\w'’À-ÿ-]*|e|di|del|della))*)"
 )
 _TITLE_RE = re.compile(
-    r"(?P<kind>Relazione sulla performance|Piano della performance)\s+(?P<year>(?:19|20)\d{2})(?:\s*[-–]\s*(?P<end>(?:19|20)\d{2}))?",
+    # any four-digit year: one out of range is refused by validation, not read past
+    r"(?P<kind>Relazione sulla performance|Piano della performance)\s+(?P<year>\d{4})\b(?:\s*[-–]\s*(?P<end>\d{4})\b)?",
     re.IGNORECASE,
 )
 
@@ -61,39 +71,98 @@ def read_report(
     *,
     plan: Report | None = None,
     progress: ProgressFn | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    allow_partial: bool = False,
+    current_year: int | None = None,
 ) -> Report:
-    """Parse one file. `plan` is needed to match a file of actual values (CSV/XLSX)."""
+    """Parse and validate one file. `plan` is needed to match a file of actual values (CSV/XLSX),
+    and is what such a file is complete against."""
     fmt = source_format(name)
+    check_size(data, name, limits)
+    deadline = Deadline(name, limits)
+    with collect_library_warnings() as notes:
+        try:
+            report = _read(data, name, fmt, plan, deadline.wrap(progress), limits)
+            deadline.check()
+        except IngestError as exc:
+            exc.details = tuple(notes.lines) + more(notes.count)
+            raise
+    if notes.count:
+        report = report.model_copy(update={"read_warnings": tuple(notes.lines) + more(notes.count)})
+    return accept(report, plan if report.kind == "consuntivi" else None, allow_partial=allow_partial,
+                  current_year=current_year)
+
+
+def accept(
+    report: Report, plan: Report | None = None, *, allow_partial: bool = False, current_year: int | None = None
+) -> Report:
+    """The report with its validation findings, or an `IngestError`: data that cannot be right
+    always, an incomplete document unless `allow_partial` (then it carries the finding)."""
+    result = validate(report, current_year or date.today().year, plan)
+    if result.impossible:
+        raise InvalidDocument(summary(report, result), path=report.source_file)
+    extra = result.findings
+    if result.missing:
+        if not allow_partial:
+            raise IncompleteDocument(summary(report, result), path=report.source_file)
+        extra += (incomplete_finding(report, result.missing),)
+    return report.model_copy(update={"problems": report.problems + extra}) if extra else report
+
+
+def check_against_plan(report: Report, plan: Report | None, *, allow_partial: bool = False) -> Report:
+    """A Relazione against the stored Piano that covers its year: every planned area and
+    strategic objective reported, or refused (unless `allow_partial`)."""
+    if plan is None or report.kind != "relazione":
+        return report
+    missing = missing_from_plan(report, plan)
+    if not missing:
+        return report
+    if not allow_partial:
+        from .validate import Validation
+
+        raise IncompleteDocument(summary(report, Validation(missing=tuple(missing))), path=report.source_file)
+    return report.model_copy(update={"problems": report.problems + (incomplete_finding(report, missing),)})
+
+
+def _read(data: bytes, name: str, fmt: SourceFormat, plan: Report | None, progress: ProgressFn, limits: Limits) -> Report:
     digest = sha256_of(data)
+    if fmt == "xlsx":
+        check_xlsx(data, name, limits)
     if fmt in ("csv", "xlsx"):
-        return read_actuals(data, name, fmt, digest, plan=plan, progress=progress)
+        return read_actuals(data, name, fmt, digest, plan=plan, progress=progress, limits=limits)
 
     def page_progress(done: int, total: int, stage: str = READING_STAGE) -> None:
-        if progress:
-            progress(stage, done, total)
+        progress(stage, done, total)
 
+    problems: tuple[Finding, ...] = ()
     if fmt == "pdf":
+        pages = pdf_pages(data)
+        if pages is not None:
+            check_pdf_pages(pages, name, limits)
         stream = read_pdf(data, name, progress=page_progress)
     else:
-        if progress:
-            progress("lettura testo", 0, 1)
-        stream = read_text(data, name)
-        if progress:
-            progress("lettura testo", 1, 1)
-    if progress:
-        progress("tabelle", 0, 1)
+        progress("lettura testo", 0, 1)
+        decoded = decode_text(data, name)
+        if decoded.nul_removed:
+            problems = (nul_finding(decoded.nul_removed),)
+        stream = read_text(decoded.text, name)
+        progress("lettura testo", 1, 1)
+    progress("tabelle", 0, 1)
     tables = parse_tables(stream)
-    if progress:
-        progress("tabelle", 1, 1)
+    progress("tabelle", 1, 1)
     if tables.indicator_count == 0:
+        if _has_indicator_header(stream):
+            raise IncompleteDocument(
+                "Relazione incompleta: nessuna tabella di indicatori leggibile, benché il documento ne riporti "
+                "le intestazioni (indicatore, peso, target)", path=name,
+            )
         raise NotAPerformanceDocument(
             "nessuna tabella di indicatori della performance trovata "
             "(servono righe con peso, indicatore e target): non sembra una Relazione o un Piano della performance",
             path=name,
         )
     sections = build_sections(stream, tables.consumed)
-    if progress:
-        progress("sezioni", 1, 1)
+    progress("sezioni", 1, 1)
     kind, title, year, years = _kind_title_year(stream, tables.plan_years, name)
     ente = _ente(stream, tables.ente_label, name)
     return Report(
@@ -115,14 +184,32 @@ def read_report(
         tree=tables.tree,
         sections=sections,
         tables=tables.captions,
-        problems=tables.problems,
+        problems=problems + tables.problems,
         ocr_pages=stream.ocr_pages,
     )
 
 
-def file_bytes(path: str | Path) -> bytes:
-    """A file's content, or an `IngestError` saying in one line why it cannot be read."""
+def pdf_pages(data: bytes) -> int | None:
+    """A PDF's page count from its page tree, without reading any page (None when it cannot be
+    told: the reader then says what is wrong with the file)."""
+    import pypdfium2
+
     try:
+        doc = pypdfium2.PdfDocument(data)
+    except Exception:  # encrypted, damaged...: the PDF reader gives the user's message
+        return None
+    try:
+        return len(doc)
+    finally:
+        doc.close()
+
+
+def file_bytes(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """A file's content, or an `IngestError` saying in one line why it cannot be read (a file
+    over the size limit is refused before it is read)."""
+    try:
+        if Path(path).is_file():
+            check_size(Path(path).stat().st_size, str(path), limits)
         return Path(path).read_bytes()
     except FileNotFoundError:
         raise IngestError("file non trovato", path=str(path)) from None
@@ -132,8 +219,24 @@ def file_bytes(path: str | Path) -> bytes:
         raise IngestError("permesso negato in lettura", path=str(path)) from None
 
 
-def read_path(path: str | Path, *, plan: Report | None = None, progress: ProgressFn | None = None) -> Report:
-    return read_report(file_bytes(path), Path(path).name, plan=plan, progress=progress)
+def read_path(path: str | Path, *, plan: Report | None = None, progress: ProgressFn | None = None, **options) -> Report:
+    """`read_report` of a file on disk (`options`: limits, allow_partial, current_year)."""
+    data = file_bytes(path, options.get("limits", DEFAULT_LIMITS))
+    return read_report(data, Path(path).name, plan=plan, progress=progress, **options)
+
+
+_HEADER_WORDS = ("indicatore", "peso", "target")
+
+
+def _has_indicator_header(stream: BlockStream) -> bool:
+    """A line (or table row) naming the columns of a performance table: the document is one,
+    but its rows could not be read (a garbled scan, a cut copy)."""
+    for block in stream.blocks:
+        text = block.text if isinstance(block, Text) else " ".join(getattr(block, "cells", ()))
+        words = set(re.findall(r"[a-z]+", text.casefold()))
+        if all(w in words for w in _HEADER_WORDS):
+            return True
+    return False
 
 
 def _texts(stream: BlockStream, limit: int = 40) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..errors import UnreadableFile
+from ..encoding import decode_text
 from ..model import Loc
 from .blocks import Block, BlockStream, Row, Text, clean_cell, clean_text
 
@@ -16,21 +16,14 @@ _ITEM_RE = re.compile(r"^\s*[-•]\s+(.*)$")
 
 
 def decode(data: bytes, name: str) -> str:
-    if not data.strip():
-        raise UnreadableFile("il file è vuoto", path=name)
-    if b"\x00" in data[:4096]:
-        raise UnreadableFile("il file non è un testo (contiene dati binari)", path=name)
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise UnreadableFile("il file non è un testo leggibile (codifica sconosciuta)", path=name)
+    """UTF-8/16 (BOM or not), Latin-1/CP1252 (see `ingest.encoding`); NULs removed."""
+    return decode_text(data, name).text
 
 
-def read_text(data: bytes, name: str) -> BlockStream:
-    """Turn a text rendering into blocks; line numbers are 1-based, split on '\\n'."""
-    text = decode(data, name)
+def read_text(data: bytes | str, name: str) -> BlockStream:
+    """Turn a text rendering (its bytes, or its text already decoded) into blocks; line numbers
+    are 1-based, split on '\\n'."""
+    text = data if isinstance(data, str) else decode(data, name)
     blocks: list[Block] = []
     for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.rstrip("\r")
