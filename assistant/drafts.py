@@ -13,19 +13,19 @@ from ingest.model import FindingKind
 
 from .facts import Fact, FactBook
 from .grounding import Passage
+from .intents import Question
 from .llm import prompt_env
 from .queries import (
     Composed,
     PassageSearch,
+    _finding_text,
     answer_target_changes,
     below_target,
     cause_passage,
+    change_direction,
     financial_report,
     financial_rows,
-    change_direction,
-    _finding_text,
 )
-from .intents import Question
 from .workspace import YearView
 from .writer import Writer
 
@@ -169,10 +169,12 @@ def counts(book: FactBook, view: YearView) -> Counts:
         total=book.count(f"count:indicators:{y}", len(measured), f"Indicatori misurati nel {y}"),
         below=book.count(f"count:below:{y}", sum(1 for s in measured if s.met is False), f"Indicatori sotto target nel {y}"),
         raggiunto=book.count(f"count:band-r:{y}", sum(1 for s in measured if s.band == "raggiunto"), "Indicatori con valutazione «raggiunto»"),
-        parziale=book.count(f"count:band-p:{y}", sum(1 for s in measured if s.band == "parzialmente raggiunto"), "Indicatori con valutazione «parzialmente raggiunto»"),
+        parziale=book.count(f"count:band-p:{y}", sum(1 for s in measured if s.band == "parzialmente raggiunto"),
+                            "Indicatori con valutazione «parzialmente raggiunto»"),
         non=book.count(f"count:band-n:{y}", sum(1 for s in measured if s.band == "non raggiunto"), "Indicatori con valutazione «non raggiunto»"),
         operational_total=book.count(f"count:ops:{y}", len(ops), "Obiettivi operativi misurati") if ops else None,
-        operational_full=book.count(f"count:ops-full:{y}", sum(1 for n in ops if n.achievement == 1), "Obiettivi operativi pienamente raggiunti") if ops else None,
+        operational_full=book.count(f"count:ops-full:{y}", sum(1 for n in ops if n.achievement == 1),
+                                    "Obiettivi operativi pienamente raggiunti") if ops else None,
     )
 
 

@@ -103,7 +103,8 @@ def extract_numbers(text: str) -> list[Mention]:
             continue
         if _ENUM_START.search(before) and text[m.end("num") : m.end("num") + 1] == ")":
             continue
-        if _is_year(token, unit) or _REFERENCE_WORDS.search(before) or _LAW_NUMBER.search(before) or _ACRONYM_BEFORE.search(before) or _HEADING_START.match(before):
+        if _is_year(token, unit) or _HEADING_START.match(before) or any(
+                r.search(before) for r in (_REFERENCE_WORDS, _LAW_NUMBER, _ACRONYM_BEFORE)):
             continue
         if not unit and _EURO_BEFORE_RE.search(before):
             unit = "€"

@@ -324,7 +324,8 @@ def answer_below_target(q: Question, view: YearView, book: FactBook, w: Writer, 
         )
         if q.wants_cause and search is not None:
             passage = cause_passage(ind, view, search)
-            lines.append(f"  Causa indicata nel documento: {_inline_quote(w, passage, ind.name + ' causa')}" if passage else "  Causa: [causa da indicare] — nessun passaggio del documento la spiega.")
+            lines.append(f"  Causa indicata nel documento: {_inline_quote(w, passage, ind.name + ' causa')}" if passage
+                         else "  Causa: [causa da indicare] — nessun passaggio del documento la spiega.")
         rows.append([
             ind.operational_objective or ind.strategic_objective, w.label(ind.name), w.n(actual),
             f"{ind.target.operator} {w.n(target)}", w.n(ach), band or "",

@@ -261,7 +261,7 @@ class Store:
 
     # -- writing ------------------------------------------------------------------------------
 
-    def save(
+    def save(  # long: one transaction, store and index undone together on any failure
         self,
         report: Report,
         chunks_for: Callable[[str], list[Chunk]],

@@ -9,7 +9,6 @@ from pydantic import BaseModel, ConfigDict
 from .facts import DERIVED_NOTE, SCANNED_NOTE, Fact, FactBook
 from .grounding import Citations, Passage, Verification, extract_numbers, fact_footnote, verify
 
-
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-ZÀ-Ý«\"(])")
 
 

@@ -109,7 +109,7 @@ class Baseline:
         return got["documents"][0]
 
 
-def main() -> None:
+def main() -> None:  # long: argument parsing and the printed table
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=20, help="rounds of all questions for the latency")
     parser.add_argument("--grid", action="store_true", help="hybrid under other RRF constants and dense weights")

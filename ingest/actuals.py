@@ -128,7 +128,7 @@ def _plan_index(plan: Report) -> dict[tuple[str, str], str]:
     return index
 
 
-def read_actuals(
+def read_actuals(  # long: one pass over the rows, each refusal next to the cell it reads
     data: bytes,
     name: str,
     fmt: SourceFormat,
@@ -163,7 +163,7 @@ def read_actuals(
             progress("righe consuntivi", done, len(body))
         loc = Loc(line=line)
 
-        def cell(key: str) -> str:
+        def cell(key: str, cells: list[str] = cells) -> str:
             i = cols.get(key)
             return cells[i].strip() if i is not None and i < len(cells) else ""
 

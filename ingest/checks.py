@@ -57,7 +57,8 @@ def check_weights(report: Report, policy: Policy = DEFAULT_POLICY) -> list[Findi
                 out.append(_weight_finding("degli obiettivi operativi dell'obiettivo strategico", s.code, total, s.source, strategic_objective=s.code))
             for o in s.operational_objectives:
                 if o.indicators and (total := off([i.weight_pct for i in o.indicators])) is not None:
-                    out.append(_weight_finding("degli indicatori dell'obiettivo operativo", o.code, total, o.indicators[0].source, operational_objective=o.code))
+                    out.append(_weight_finding("degli indicatori dell'obiettivo operativo", o.code, total,
+                                               o.indicators[0].source, operational_objective=o.code))
     return out
 
 

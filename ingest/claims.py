@@ -131,7 +131,7 @@ def _under(report: Report, codes: set[str]) -> list[Indicator]:
     return [i for i in report.indicators() if (i.operational_objective or i.strategic_objective) in codes]
 
 
-def check_claims(report: Report, claims: list[Claim]) -> list[Finding]:
+def check_claims(report: Report, claims: list[Claim]) -> list[Finding]:  # long: one finding per claim kind, messages side by side
     """Each claim becomes a finding: confirmed by the tables, or not shown by them."""
     findings: list[Finding] = []
     codes = {o.code for o in report.operational_objectives()} | {s.code for s in report.strategic_objectives()}

@@ -31,7 +31,7 @@ def _explains(claims: list[Claim], code: str, ind: Indicator | None = None, kind
     return None
 
 
-def compare_plan_report(plan: Report, report: Report) -> list[Finding]:
+def compare_plan_report(plan: Report, report: Report) -> list[Finding]:  # long: one pass per level, findings side by side
     """Differences between a Piano's objectives for `report.year` and the Relazione's tables."""
     year = report.year
     claims = extract_claims(report.sections)
@@ -65,7 +65,8 @@ def compare_plan_report(plan: Report, report: Report) -> list[Finding]:
                 Finding(
                     kind=FindingKind.weight_changed,
                     severity=Severity.warning,
-                    message=f"Il peso dell'obiettivo operativo {code} passa da {fmt_pct(p_obj.weight_pct)} nel Piano a {fmt_pct(r_obj.weight_pct)} nella Relazione.",
+                    message=f"Il peso dell'obiettivo operativo {code} passa da {fmt_pct(p_obj.weight_pct)} "
+                            f"nel Piano a {fmt_pct(r_obj.weight_pct)} nella Relazione.",
                     source=r_obj.source, plan_source=p_obj.source, operational_objective=code,
                     printed=fmt_pct(r_obj.weight_pct), expected=fmt_pct(p_obj.weight_pct),
                 )
@@ -88,7 +89,8 @@ def compare_plan_report(plan: Report, report: Report) -> list[Finding]:
             out.append(
                 Finding(
                     kind=FindingKind.weight_changed, severity=Severity.warning,
-                    message=f"Il peso dell'obiettivo strategico {code} passa da {fmt_pct(p_s.weight_pct)} nel Piano a {fmt_pct(r_s.weight_pct)} nella Relazione.",
+                    message=f"Il peso dell'obiettivo strategico {code} passa da {fmt_pct(p_s.weight_pct)} "
+                            f"nel Piano a {fmt_pct(r_s.weight_pct)} nella Relazione.",
                     source=r_s.source, plan_source=p_s.source, strategic_objective=code,
                     printed=fmt_pct(r_s.weight_pct), expected=fmt_pct(p_s.weight_pct),
                 )

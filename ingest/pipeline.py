@@ -19,7 +19,13 @@ from pathlib import Path
 from .actuals import read_actuals
 from .diagnostics import collect_library_warnings, more
 from .encoding import decode_text, nul_finding
-from .errors import IncompleteDocument, IngestError, InvalidDocument, NotAPerformanceDocument, UnsupportedFormat
+from .errors import (
+    IncompleteDocument,
+    IngestError,
+    InvalidDocument,
+    NotAPerformanceDocument,
+    UnsupportedFormat,
+)
 from .limits import DEFAULT_LIMITS, Deadline, Limits, check_pdf_pages, check_size, check_xlsx
 from .model import Finding, Report, SourceFormat
 from .progress import READING_STAGE, ProgressFn
@@ -30,7 +36,6 @@ from .sections import build_sections
 from .tables import parse_tables
 from .textnorm import is_synthetic
 from .validate import incomplete_finding, missing_from_plan, summary, validate
-
 
 FORMATS: dict[str, SourceFormat] = {
     ".pdf": "pdf",
@@ -124,7 +129,9 @@ def check_against_plan(report: Report, plan: Report | None, *, allow_partial: bo
     return report.model_copy(update={"problems": report.problems + (incomplete_finding(report, missing),)})
 
 
-def _read(data: bytes, name: str, fmt: SourceFormat, plan: Report | None, progress: ProgressFn, limits: Limits) -> Report:
+def _read(  # long: limits, reading and refusals in the order they apply, then the Report field by field
+    data: bytes, name: str, fmt: SourceFormat, plan: Report | None, progress: ProgressFn, limits: Limits
+) -> Report:
     digest = sha256_of(data)
     if fmt == "xlsx":
         check_xlsx(data, name, limits)

@@ -23,10 +23,10 @@ from typing import Literal
 
 from .model import (
     Area,
-    Finding,
-    FindingKind,
     FinancialLine,
     FinancialTable,
+    Finding,
+    FindingKind,
     Indicator,
     Intervention,
     KeyIndicator,

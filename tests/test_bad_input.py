@@ -93,8 +93,8 @@ def _state(data_dir: Path) -> tuple:
 @pytest.fixture(scope="module")
 def populated(tmp_path_factory) -> Path:
     """A data dir holding the Relazione (store only: bad files never reach the index)."""
-    from assistant.store import Store
     from assistant.chunks import chunk_report
+    from assistant.store import Store
     from ingest.pipeline import read_path
 
     d = tmp_path_factory.mktemp("bad") / "data"

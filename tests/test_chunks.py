@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.chunks import MAX_CHARS, chunk_report
-from ingest.pipeline import read_path
-
 from conftest import PIANO_TXT, RELAZIONE_PDF, RELAZIONE_TXT, load_questions
+from ingest.pipeline import read_path
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.cli import app
-
 from conftest import ROOT
 
 pytestmark = pytest.mark.model

@@ -21,7 +21,7 @@ QUESTIONS = [
 ]
 
 
-def test_one_session_ingests_while_another_chats(tmp_path):
+def test_one_session_ingests_while_another_chats(tmp_path):  # long: two threads and the final agreement check
     from assistant.chat import Assistant, passage_search
     from assistant.settings import Settings
     from assistant.workspace import Workspace

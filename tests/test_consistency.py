@@ -15,7 +15,6 @@ from assistant.cli import app
 from assistant.index import ChromaIndex
 from assistant.retrieval import MODES
 from assistant.workspace import Workspace
-
 from conftest import PIANO_TXT, RELAZIONE_TXT
 
 pytestmark = pytest.mark.model

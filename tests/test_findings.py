@@ -47,9 +47,9 @@ def test_weights_not_100_is_found(relazione_txt):
     area = relazione_txt.areas[0]
     s = area.strategic_objectives[0]
     broken_ind = s.indicators[0].model_copy(update={"weight_pct": Decimal("90")})
-    broken = relazione_txt.model_copy(
-        update={"areas": (area.model_copy(update={"strategic_objectives": (s.model_copy(update={"indicators": (broken_ind,)}),) + area.strategic_objectives[1:]}),) + relazione_txt.areas[1:]}
-    )
+    broken_s = s.model_copy(update={"indicators": (broken_ind,)})
+    broken_area = area.model_copy(update={"strategic_objectives": (broken_s,) + area.strategic_objectives[1:]})
+    broken = relazione_txt.model_copy(update={"areas": (broken_area,) + relazione_txt.areas[1:]})
     found = _kinds(check_report(broken), FindingKind.weights_not_100)
     assert len(found) == 1 and found[0].strategic_objective == "1.1" and found[0].printed == "90,00 %"
 

@@ -3,8 +3,7 @@ or read into a report that is complete and holds no impossible value; never a tr
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import RELAZIONE_TXT
 

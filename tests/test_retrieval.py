@@ -6,7 +6,6 @@ import pytest
 
 from assistant.retrieval import MODES
 from assistant.workspace import WorkspaceError
-
 from conftest import load_questions
 
 pytestmark = pytest.mark.model

@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Iterator, Protocol, Sequence
 
 from ..errors import IngestError, UnreadableFile
-from ..progress import OCR_STAGE
 from .blocks import BlockStream
 from .ocr_tidy import tidy_stream
+
 LANGUAGE = "ita"
 PACKAGES = {"tesseract": "tesseract-ocr", LANGUAGE: "tesseract-ocr-ita"}
 

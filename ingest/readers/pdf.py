@@ -92,8 +92,8 @@ def _page_blocks(page, number: int) -> tuple[list[Block], int]:
     placed: list[tuple[float, int, Block]] = []
     tables = page.find_tables(_table_settings(page))
     boxes = [t.bbox for t in tables]
-    for t_index, table in enumerate(tables):
-        for r_index, (row, cells) in enumerate(zip(table.rows, table.extract())):
+    for table in tables:
+        for row, cells in zip(table.rows, table.extract()):
             texts = tuple(clean_cell(join_wrapped((c or "").split("\n"))) for c in cells)
             if any(texts):
                 top = row.bbox[1] if row.bbox else table.bbox[1]
