@@ -65,7 +65,7 @@ else:
     if stale:
         st.info("Il testo è cambiato dall'ultima verifica: premi «Verifica».")
     if not check.verified:
-        st.error("Numeri o citazioni che non corrispondono ai dati: " + "; ".join(check.problems))
+        st.error(ui_data.md_escape("Numeri o citazioni che non corrispondono ai dati: " + "; ".join(check.problems)))
 
     if draft.note:
         st.caption(draft.note)

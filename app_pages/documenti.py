@@ -38,11 +38,11 @@ if new:
         )
 elif results:  # the outcome of the last upload stays visible
     for ok, message in results:
-        (st.success if ok else st.error)(message)
+        (st.success if ok else st.error)(ui_data.md_escape(message))
 
 removed = st.session_state.pop("removed_message", None)
 if removed:
-    st.success(removed)
+    st.success(ui_data.md_escape(removed))
 
 st.subheader("Documenti in archivio")
 docs = ws.documents()
@@ -61,7 +61,7 @@ else:
             try:
                 gone = ws.remove(doc_id)
             except WorkspaceError as exc:
-                st.error(ui_data.error_message(exc, labels[doc_id]))
+                st.error(ui_data.md_escape(ui_data.error_message(exc, labels[doc_id])))
             else:
                 st.session_state["removed_message"] = f"Rimosso: {ui_data.document_label(gone)}"
                 st.rerun()

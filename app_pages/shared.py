@@ -87,7 +87,7 @@ def ingest_with_progress(ws: Workspace, name: str, data: bytes | None = None, pa
     """Ingest one file (an upload's bytes, or a path) inside the current container: a line
     per stage, a progress bar, and the outcome (the CLI's line) or the CLI's error message,
     which is also returned."""
-    st.markdown(f"**{name}**")
+    st.markdown(f"**{ui_data.md_escape(name)}**")  # a file name is text, never Markdown
     bar = st.progress(0.0, text="in coda")
     log = ui_data.ProgressLog()
     lines = st.empty()
@@ -103,12 +103,12 @@ def ingest_with_progress(ws: Workspace, name: str, data: bytes | None = None, pa
     except Exception as exc:  # every refusal is shown, never raised into the page
         bar.empty()
         message = ui_data.error_message(exc, name)
-        st.error(message)
+        st.error(ui_data.md_escape(message))
         st.caption("Il file è stato rifiutato: l'archivio non è cambiato.")
         return False, message
     bar.progress(1.0, text="fatto")
     message = ui_data.ingest_summary(outcome)
-    st.success(message)
+    st.success(ui_data.md_escape(message))
     return True, message
 
 
@@ -142,7 +142,7 @@ def sidebar() -> None:
         lines.append("**Archivio:** vuoto")
     else:
         if len(enti) == 1:
-            lines.append(f"**Ente:** {current}")
+            lines.append(f"**Ente:** {ui_data.md_escape(current)}")
         shown = ", ".join(f"{y} :orange-badge[{ui_data.SYNTHETIC}]" if y in synthetic else str(y) for y in years)
         lines.append(f"**Anni con dati:** {shown or '—'}")
     lines.append(f"**Modello linguistico:** {ui_data.model_label(ws.settings)}")
@@ -208,4 +208,4 @@ def render_answer(answer: Answer, synthetic_years: set[int]) -> None:
 
 
 def show_error(exc: BaseException) -> None:
-    st.warning(str(exc).capitalize() + ".")
+    st.warning(ui_data.md_escape(str(exc).capitalize() + "."))

@@ -15,6 +15,7 @@ from .doubts import attach_finding_doubts
 from .drafts import ORDER, SECTIONS, render_section
 from .facts import Fact, FactBook, build_facts, table_facts
 from .grounding import Citations, Verification, verify
+from .hygiene import escape_markup
 from .intents import parse_question
 from .llm import Rewriter
 from .queries import (
@@ -222,7 +223,7 @@ class Assistant:
         if self.rewriter is not None:
             rewrite = self.rewriter.rewrite(f"Domanda dell'utente: {question}\nRiscrivi la risposta.", body, w)
             body, used_llm, note = rewrite.body, rewrite.used_llm, rewrite.note
-        footnotes = w.footnotes()
+        body, footnotes = escape_markup(body), escape_markup(w.footnotes())
         check = w.verify(body + ("\n\n" + footnotes if footnotes else ""))
         return Answer(
             question=question, intent=composed.intent, ente=view.ente, year=view.year, answer=body, footnotes=footnotes,
@@ -252,7 +253,7 @@ class Assistant:
                 "mantenendo titoli, tabelle, citazioni, numeri e note.", body, w,
             )
             body, used_llm, note = rewrite.body, rewrite.used_llm, rewrite.note
-        markdown = w.finish(body)
+        markdown = escape_markup(w.finish(body))
         check = w.verify(markdown)
         title = SECTIONS[section] if section != "all" else "Bozza della Relazione sulla performance"
         return Draft(

@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict
 from ingest.numbers import NumberError, parse_number
 
 from .facts import Fact, FactBook
+from .hygiene import as_rendered
 
 _NUMBER_RE = re.compile(
     r"(?<![\w.,/^-])(?P<sign>[-−+]\s?)?(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)(?![\w/]|[.,]\d)"
@@ -232,7 +233,9 @@ def split_footnotes(markdown: str) -> tuple[str, dict[str, tuple[int, str]]]:
 
 
 def _norm(text: str) -> str:
-    return " ".join(text.replace("’", "'").split())
+    """Text as a reader sees it: markup escapes undone (`hygiene.escape_markup`), spaces and
+    apostrophes normalised."""
+    return " ".join(as_rendered(text).replace("’", "'").split())
 
 
 def verify(markdown: str, book: FactBook, citations: Citations | None = None) -> Verification:

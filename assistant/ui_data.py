@@ -27,6 +27,7 @@ from ingest.records import FindingRecord, IndicatorRecord, ObjectiveRecord
 
 from .drafts import ORDER, SECTIONS
 from .grounding import Verification, extract_numbers
+from .hygiene import csv_cell, escape_markup
 from .store import DocumentInfo
 from .workspace import IngestOutcome, Workspace, WorkspaceError, YearView
 
@@ -60,7 +61,7 @@ def error_message(exc: BaseException, name: str) -> str:
     """The line the CLI prints for a file it refuses (`relazione ingest`), for the app."""
     if isinstance(exc, (IngestError, WorkspaceError)):
         return f"Errore: {exc}"
-    return f"Errore: {name}: errore imprevisto ({type(exc).__name__}): {exc}"
+    return f"Errore: {name}: errore imprevisto ({type(exc).__name__})"
 
 
 # -- ingestion progress ---------------------------------------------------------------------------
@@ -383,7 +384,8 @@ def findings_table(findings: Iterable[FindingRecord]) -> list[dict[str, str]]:
 
 
 def indicator_csv(records: Iterable[IndicatorRecord]) -> str:
-    """Indicators as CSV for an Italian spreadsheet: ';' separated, decimal comma."""
+    """Indicators as CSV for an Italian spreadsheet: ';' separated, decimal comma; a text cell
+    that would start a formula is neutralised (`hygiene.csv_cell`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow([
@@ -400,12 +402,12 @@ def indicator_csv(records: Iterable[IndicatorRecord]) -> str:
         return fmt_number(value, decimals)
 
     for r in records:
-        writer.writerow([
+        writer.writerow([csv_cell(cell) for cell in [
             r.section, r.area, r.strategic_objective, r.operational_objective or "", r.indicator, r.kpi_code or "",
             num(r.weight_pct, 2), r.algorithm or "", num(r.actual_value), r.actual_unit or "",
             r.target_operator or "", num(r.target_value), r.target_unit or "", num(r.achievement, 2),
             r.evaluation or "", f"{r.source.file} {r.source.label}",
-        ])
+        ]])
     return buffer.getvalue()
 
 
@@ -764,6 +766,7 @@ def highlight_unverified(markdown: str, check: Verification) -> str:
 
 def with_warning(markdown: str, check: Verification) -> str:
     """What is downloaded: an unverified text says so at the top (never exported silently)."""
+    markdown = escape_markup(markdown)  # an edited draft: document text stays text
     if check.verified:
         return markdown
     return WARNING_PREFIX + "; ".join(check.problems) + "\n\n" + markdown

@@ -254,3 +254,16 @@ def test_with_several_enti_the_session_chooses_one(corpus_copy, tmp_path):
     assert at.main.selectbox[0].options == ["2019"]  # the 2020 actuals are Ravenna's
     at.sidebar.selectbox(key="ente").set_value(ravenna).run()
     assert at.main.selectbox[0].options == ["2019", "2020 (SINTETICO)"]
+
+
+def test_an_uploaded_file_name_is_shown_as_text(corpus_copy):
+    """A name holding a Markdown image and HTML is never rendered: nothing is fetched."""
+    before = state(corpus_copy)
+    at = start("documenti")
+    name = "![x](http://127.0.0.1:9/x.png) <img src=http://127.0.0.1:9/y.png> __nome__.txt"
+    at.file_uploader[0].set_value((name, b"Appunti senza tabelle.\n", "text/plain")).run()
+    assert not at.exception, at.exception
+    shown = [m.value for m in at.markdown] + [e.value for e in at.error]
+    assert any("!\\[x\\]" in text for text in shown)
+    assert not [text for text in shown if "![x](" in text or "<img" in text.replace("\\<img", "")]
+    assert state(corpus_copy) == before

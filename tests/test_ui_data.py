@@ -57,7 +57,7 @@ def test_a_refused_file_gets_the_cli_message(tmp_path):
     assert cli.returncode != 0
     assert ui_data.error_message(refused.value, encrypted.name) == cli.stderr.strip()
     assert "protetto da password" in ui_data.error_message(refused.value, encrypted.name)
-    assert ui_data.error_message(ValueError("x"), "a.pdf") == "Errore: a.pdf: errore imprevisto (ValueError): x"
+    assert ui_data.error_message(ValueError("x"), "a.pdf") == "Errore: a.pdf: errore imprevisto (ValueError)"
 
 
 def test_progress_log_writes_one_line_per_stage():
