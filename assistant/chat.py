@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 from typing import Callable
 
+from cachetools import LRUCache
 from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, ConfigDict
 
@@ -50,6 +51,8 @@ FINDINGS_HEADER = (
     "sono toccati da un rilievo ancora aperto (`relazione findings`): vanno controllati prima di usare la bozza.\n\n"
 )
 DETERMINISTIC_NOTE = "Risposta deterministica: nessun modello linguistico configurato."
+# (Ente, year) views and their facts kept per process; each is a few MB
+CONTEXTS = 32
 # questions about many indicators at once, even when they also name one
 LIST_INTENTS = ("target_changes", "below_target", "findings", "count")
 
@@ -119,7 +122,7 @@ class Assistant:
         self.workspace = workspace
         self.search = search
         self.rewriter = Rewriter(model) if model is not None else None
-        self._cache: dict[tuple, tuple[YearView, FactBook]] = {}
+        self._cache: LRUCache[tuple, tuple[YearView, FactBook]] = LRUCache(CONTEXTS)
         self._lock = threading.Lock()
 
     @classmethod
@@ -150,7 +153,7 @@ class Assistant:
     def context(self, year: int | None = None, ente: str | None = None) -> tuple[YearView, FactBook]:
         ente = self.workspace.ente(ente)
         year = year or self.default_year(ente)
-        key = (self.workspace.store.generation(), ente, year, self.workspace.policy)
+        key = (self.workspace.store.generation(ente), ente, year, self.workspace.policy)
         with self._lock:
             cached = self._cache.get(key)
         if cached is None:
@@ -163,8 +166,7 @@ class Assistant:
             finding_facts(book, view)
             attach_finding_doubts(book, view.findings, view.relazione or view.report)
             cached = (view, book)
-            with self._lock:
-                self._cache = {k: v for k, v in self._cache.items() if k[0] == key[0]}
+            with self._lock:  # an older generation's entry is never asked again: the LRU drops it
                 self._cache[key] = cached
         view, book = cached
         copy = FactBook()

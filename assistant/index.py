@@ -119,10 +119,11 @@ class ChromaIndex:
         if ids:
             self.collection.delete(where={"document_id": {"$in": ids}})
 
-    def document_ids(self) -> set[str]:
-        """Documents with chunks in the index, read from the chunk ids ('<document_id>:<ordinal>')
-        alone: no metadata or text is fetched."""
-        got = self.collection.get(include=[])
+    def document_ids(self, where: dict | None = None) -> set[str]:
+        """Documents with chunks in the index (those matching `where`, a Chroma metadata filter,
+        when given), read from the chunk ids ('<document_id>:<ordinal>') alone: no metadata or
+        text is fetched."""
+        got = self.collection.get(where=where, include=[])
         return {chunk_id.rsplit(":", 1)[0] for chunk_id in got.get("ids") or []}
 
     def count(self) -> int:

@@ -3,8 +3,9 @@
 - Lexical: BM25 (`rank_bm25.BM25Okapi`) over Italian-normalised tokens: lowercase, accents
   folded, elisions split ("dell'occupazione" -> "dell", "occupazione"), Italian stopwords
   (`stopwordsiso`, less a few words that are content in a Relazione) and the Snowball Italian
-  stemmer. Built from the chunks in the SQL store, once per Ente, and rebuilt when the store's
-  generation changes; nothing else is read from SQL per query.
+  stemmer. Built from the chunks in the SQL store, once per Ente, and rebuilt when that
+  Ente's generation changes (an ingestion elsewhere leaves it valid); the catalogs of the
+  CATALOGS Enti used last are kept. Per query only the Ente's generation token is read.
 - Dense: the query is embedded once and Chroma is asked for the nearest chunks among the
   store's documents that match the filters (a `where` on document id, Ente, year, kind and
   section), so entries a crash left in the index without their document never surface.
@@ -21,6 +22,7 @@ from functools import lru_cache
 from typing import Literal, Protocol
 
 import numpy as np
+from cachetools import LRUCache
 from pydantic import BaseModel, ConfigDict
 
 from ingest.textnorm import fold
@@ -45,6 +47,8 @@ DENSE_WEIGHT = 0.5
 LEXICAL_WEIGHT = 1.0
 # how many candidates each retriever hands to the fusion
 CANDIDATES = 50
+# per-Ente BM25 catalogs kept in the process (a catalog of one Ente's history is a few MB)
+CATALOGS = 32
 # BM25Okapi parameters: rank_bm25's defaults (the usual Okapi values); the bench found no
 # setting of k1 in 0.9-2.0 and b in 0.5-0.9 better by more than one question
 BM25_K1 = 1.5
@@ -189,13 +193,13 @@ class _Catalog:
         return cls(generation, chunks, bm25)
 
 
-_catalogs: dict[tuple[str, str | None], _Catalog] = {}
+_catalogs: LRUCache[tuple[str, str | None], _Catalog] = LRUCache(CATALOGS)
 _catalogs_lock = threading.Lock()
 
 
 def _catalog(store: Store, ente: str | None) -> _Catalog:
-    """The in-process catalog for (store, Ente), rebuilt when the store's generation changes."""
-    generation = store.generation()
+    """The in-process catalog for (store, Ente), rebuilt when that Ente's generation changes."""
+    generation = store.generation(ente)
     key = (store.url, ente)
     with _catalogs_lock:
         cached = _catalogs.get(key)

@@ -12,7 +12,14 @@ never disagree:
 3. commit; on failure roll back and remove the new chunks from the index;
 4. only then remove the replaced documents' chunks from the index. A crash between the
    steps can leave index entries without a document, never the reverse: `reconcile`
-   removes them, and searches only return chunks of documents in the store.
+   removes them (the next ingestion of the same document, or of the same Ente, year and
+   kind, sweeps that slot only), and searches only return chunks of documents in the store.
+
+Every write also bumps, in the same transaction, a generation token per Ente (and one for
+the whole store) in the small `generations` table, which counts each Ente's documents too:
+caches built on the store (BM25 catalogs, parsed reports, year views) compare one token per
+question instead of reading the documents table, and a write to one Ente leaves the other
+Enti's caches valid.
 """
 
 from __future__ import annotations
@@ -23,27 +30,30 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Protocol
 
-from pydantic import BaseModel, ConfigDict
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    DateTime,
-    ForeignKey,
-    Integer,
-    String,
-    Text,
-    create_engine,
-    delete,
-    event,
-    select,
-    text as sql_text,
-)
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, defer, mapped_column, sessionmaker
+from cachetools import LRUCache
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import defer, sessionmaker
 
 from ingest.model import Report
 
 from .chunks import Chunk
+from .store_schema import (
+    ALL,
+    WRITE,
+    Base,
+    ChunkRow,
+    DocumentInfo,
+    DocumentRow,
+    GenerationRow,
+    SaveResult,
+    bump,
+    chunk_of,
+    document_info,
+    lock_for_writing,
+    make_engine,
+)
+
+__all__ = ["DocumentInfo", "IndexWriter", "SaveResult", "Store"]
 
 ProgressFn = Callable[[str, int, int], None]
 
@@ -55,163 +65,58 @@ class IndexWriter(Protocol):
 
     def delete(self, document_ids: Iterable[str]) -> None: ...
 
-    def document_ids(self) -> set[str]: ...
+    def document_ids(self, where: dict | None = None) -> set[str]: ...
 
 
-class _Base(DeclarativeBase):
-    pass
-
-
-class _Document(_Base):
-    __tablename__ = "documents"
-
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    ente: Mapped[str] = mapped_column(String(200), index=True)
-    year: Mapped[int] = mapped_column(Integer, index=True)
-    kind: Mapped[str] = mapped_column(String(20), index=True)
-    title: Mapped[str] = mapped_column(Text)
-    source_file: Mapped[str] = mapped_column(String(500))
-    sha256: Mapped[str] = mapped_column(String(64), index=True)
-    source_format: Mapped[str] = mapped_column(String(10))
-    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
-    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    indicators: Mapped[int] = mapped_column(Integer, default=0)
-    problems: Mapped[int] = mapped_column(Integer, default=0)
-    report_json: Mapped[str] = mapped_column(Text)
-
-
-class _Chunk(_Base):
-    __tablename__ = "chunks"
-
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    document_id: Mapped[str] = mapped_column(String(32), ForeignKey("documents.id", ondelete="CASCADE"), index=True)
-    ordinal: Mapped[int] = mapped_column(Integer)
-    ente: Mapped[str] = mapped_column(String(200), index=True)
-    year: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(20))
-    text: Mapped[str] = mapped_column(Text)
-    section_number: Mapped[str | None] = mapped_column(String(20), nullable=True)
-    section_title: Mapped[str] = mapped_column(Text)
-    section_path: Mapped[list] = mapped_column(JSON)
-    line: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    page: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    source_file: Mapped[str] = mapped_column(String(500))
-    sha256: Mapped[str] = mapped_column(String(64))
-    is_table_caption: Mapped[bool] = mapped_column(Boolean, default=False)
-
-
-class DocumentInfo(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    id: str
-    ente: str
-    year: int
-    kind: str
-    title: str
-    source_file: str
-    sha256: str
-    source_format: str
-    synthetic: bool
-    ingested_at: datetime
-    indicators: int
-    problems: int
-
-
-class SaveResult(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    document: DocumentInfo
-    replaced: tuple[DocumentInfo, ...]
-    chunks: int
-
-
-def _info(row: _Document) -> DocumentInfo:
-    return DocumentInfo(
-        id=row.id, ente=row.ente, year=row.year, kind=row.kind, title=row.title, source_file=row.source_file,
-        sha256=row.sha256, source_format=row.source_format, synthetic=row.synthetic,
-        ingested_at=_utc(row.ingested_at), indicators=row.indicators, problems=row.problems,
-    )
-
-
-def _utc(moment: datetime) -> datetime:
-    """SQLite hands datetimes back without their zone: they were written in UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
-
-
-def _chunk(row: _Chunk) -> Chunk:
-    return Chunk(
-        id=row.id, document_id=row.document_id, ordinal=row.ordinal, text=row.text, ente=row.ente,
-        year=row.year, kind=row.kind, section_number=row.section_number, section_title=row.section_title,
-        section_path=tuple(row.section_path or ()), line=row.line, page=row.page, source_file=row.source_file,
-        sha256=row.sha256, is_table_caption=row.is_table_caption,
-    )
-
-
-def _engine(url: str) -> Engine:
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
-
-        @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_conn, _record) -> None:  # pragma: no cover - driver hook
-            # the driver would begin a transaction only at the first write, after the reads
-            # that decide what to write: transactions are begun below instead
-            dbapi_conn.isolation_level = None
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=120000")
-            cur.close()
-
-        @event.listens_for(engine, "begin")
-        def _begin(conn) -> None:  # pragma: no cover - driver hook
-            # a writing transaction takes the write lock before its first read
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN")
-
-        return engine
-    return create_engine(url, pool_pre_ping=True)
-
-
-_WRITE = "relazione_write"  # execution option of the engine used by writing transactions
-
-
-def _lock_for_writing(session: Session) -> None:
-    """Writers one at a time, readers never blocked: two ingestions of the same document must
-    not both find nothing to replace. SQLite's writers take the lock at BEGIN IMMEDIATE;
-    PostgreSQL's take a lock on the documents table that only other writers wait for."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(sql_text("LOCK TABLE documents IN SHARE ROW EXCLUSIVE MODE"))
+REPORT_CACHE = 64  # parsed Reports kept per process (a Relazione is about 1 MB of objects)
+DOCUMENT_CACHE = 256  # Enti whose document list is kept per process
 
 
 class Store:
     def __init__(self, url: str):
         self.url = url
-        self.engine = _engine(url)
-        _Base.metadata.create_all(self.engine)
+        self.engine = make_engine(url)
+        Base.metadata.create_all(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._writes = sessionmaker(self.engine.execution_options(**{_WRITE: True}), expire_on_commit=False)
-        self._reports: dict[str, Report] = {}
+        self._writes = sessionmaker(self.engine.execution_options(**{WRITE: True}), expire_on_commit=False)
+        self._reports: LRUCache[str, Report] = LRUCache(REPORT_CACHE)
+        self._documents: LRUCache[str, tuple[str, list[DocumentInfo]]] = LRUCache(DOCUMENT_CACHE)
         self._lock = threading.Lock()
+        self._count_existing()
 
     # -- reading ------------------------------------------------------------------------------
 
     def documents(self, ente: str | None = None) -> list[DocumentInfo]:
+        """Every document, or one Ente's (read once per generation of that Ente)."""
+        if ente:
+            token = self.generation(ente)
+            with self._lock:
+                cached = self._documents.get(ente)
+            if cached is not None and cached[0] == token:
+                return list(cached[1])
         with self._sessions() as s:
             q = (
-                select(_Document)
-                .options(defer(_Document.report_json))  # the whole Report is read by `report` only
-                .order_by(_Document.ente, _Document.year, _Document.kind, _Document.ingested_at)
+                select(DocumentRow)
+                .options(defer(DocumentRow.report_json))  # the whole Report is read by `report` only
+                .order_by(DocumentRow.ente, DocumentRow.year, DocumentRow.kind, DocumentRow.ingested_at)
             )
             if ente:
-                q = q.where(_Document.ente == ente)
-            return [_info(r) for r in s.scalars(q)]
+                q = q.where(DocumentRow.ente == ente)
+            docs = [document_info(r) for r in s.scalars(q)]
+        if ente:
+            with self._lock:
+                self._documents[ente] = (token, docs)
+        return list(docs)
 
     def enti(self) -> list[str]:
-        return sorted({d.ente for d in self.documents()})
+        """The Enti with documents (one row each in `generations`, whatever the documents)."""
+        with self._sessions() as s:
+            q = select(GenerationRow.ente).where(GenerationRow.ente != ALL, GenerationRow.documents > 0)
+            return sorted(s.scalars(q))
 
     def document_ids(self) -> set[str]:
         with self._sessions() as s:
-            return set(s.scalars(select(_Document.id)))
+            return set(s.scalars(select(DocumentRow.id)))
 
     def find(self, ref: str) -> DocumentInfo | None:
         """A document by id, sha256 (or a prefix of at least 8 characters) or file name."""
@@ -228,7 +133,7 @@ class Store:
         if cached is not None:
             return cached
         with self._sessions() as s:
-            row = s.get(_Document, document_id)
+            row = s.get(DocumentRow, document_id)
             if row is None:
                 raise KeyError(document_id)
             report = Report.model_validate_json(row.report_json)
@@ -246,18 +151,17 @@ class Store:
 
     def chunks(self, ente: str | None = None) -> list[Chunk]:
         with self._sessions() as s:
-            q = select(_Chunk).order_by(_Chunk.document_id, _Chunk.ordinal)
+            q = select(ChunkRow).order_by(ChunkRow.document_id, ChunkRow.ordinal)
             if ente:
-                q = q.where(_Chunk.ente == ente)
-            return [_chunk(r) for r in s.scalars(q)]
+                q = q.where(ChunkRow.ente == ente)
+            return [chunk_of(r) for r in s.scalars(q)]
 
-    def generation(self) -> str:
-        """Changes whenever a document is added or removed (for caches built on the store).
-
-        One small query on the document ids (every ingestion makes a new id), cheap enough
-        to run before each search."""
-        ids = sorted(self.document_ids())
-        return f"{len(ids)}:" + ",".join(ids)
+    def generation(self, ente: str | None = None) -> str:
+        """A token that changes whenever a document of `ente` (of any Ente when None) is added
+        or removed: one primary-key read, whatever the size of the store."""
+        with self._sessions() as s:
+            token = s.scalar(select(GenerationRow.token).where(GenerationRow.ente == (ente or ALL)))
+        return token or "empty"
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -274,25 +178,28 @@ class Store:
         now = datetime.now(timezone.utc)
         with self._writes() as s:
             try:
-                _lock_for_writing(s)
+                lock_for_writing(s)
                 replaced_rows = list(
                     s.scalars(
-                        select(_Document).where(
-                            (_Document.sha256 == report.sha256)
+                        select(DocumentRow).where(
+                            (DocumentRow.sha256 == report.sha256)
                             | (
-                                (_Document.ente == report.ente)
-                                & (_Document.year == report.year)
-                                & (_Document.kind == report.kind)
+                                (DocumentRow.ente == report.ente)
+                                & (DocumentRow.year == report.year)
+                                & (DocumentRow.kind == report.kind)
                             )
                         )
                     )
                 )
-                replaced = tuple(_info(r) for r in replaced_rows)
+                replaced = tuple(document_info(r) for r in replaced_rows)
                 old_ids = [r.id for r in replaced_rows]
                 if old_ids:
-                    s.execute(delete(_Chunk).where(_Chunk.document_id.in_(old_ids)))
-                    s.execute(delete(_Document).where(_Document.id.in_(old_ids)))
-                row = _Document(
+                    s.execute(delete(ChunkRow).where(ChunkRow.document_id.in_(old_ids)))
+                    s.execute(delete(DocumentRow).where(DocumentRow.id.in_(old_ids)))
+                bump(s, report.ente, 1)
+                for old in replaced_rows:
+                    bump(s, old.ente, -1)
+                row = DocumentRow(
                     id=document_id, ente=report.ente, year=report.year, kind=report.kind, title=report.title,
                     source_file=report.source_file, sha256=report.sha256, source_format=report.source_format,
                     synthetic=report.synthetic, ingested_at=now, indicators=report.indicator_rows(),
@@ -301,7 +208,7 @@ class Store:
                 s.add(row)
                 s.flush()
                 s.add_all(
-                    _Chunk(
+                    ChunkRow(
                         id=c.id, document_id=document_id, ordinal=c.ordinal, ente=c.ente, year=c.year, kind=c.kind,
                         text=c.text, section_number=c.section_number, section_title=c.section_title,
                         section_path=list(c.section_path), line=c.line, page=c.page, source_file=c.source_file,
@@ -325,7 +232,7 @@ class Store:
             except BaseException:
                 s.rollback()
                 raise
-            info = _info(row)
+            info = document_info(row)
         if index is not None and old_ids:
             _quietly(index.delete, old_ids)
         with self._lock:
@@ -335,13 +242,14 @@ class Store:
 
     def remove(self, document_id: str, index: IndexWriter | None) -> DocumentInfo:
         with self._writes() as s:
-            _lock_for_writing(s)
-            row = s.get(_Document, document_id)
+            lock_for_writing(s)
+            row = s.get(DocumentRow, document_id)
             if row is None:
                 raise KeyError(document_id)
-            info = _info(row)
-            s.execute(delete(_Chunk).where(_Chunk.document_id == document_id))
+            info = document_info(row)
+            s.execute(delete(ChunkRow).where(ChunkRow.document_id == document_id))
             s.delete(row)
+            bump(s, row.ente, -1)
             s.commit()
         if index is not None:
             _quietly(index.delete, [document_id])
@@ -349,12 +257,41 @@ class Store:
             self._reports.pop(document_id, None)
         return info
 
-    def reconcile(self, index: IndexWriter) -> int:
-        """Remove index entries whose document is not in the store; return how many documents."""
-        orphans = index.document_ids() - self.document_ids()
+    def reconcile(self, index: IndexWriter, report: Report | None = None) -> int:
+        """Remove index entries whose document is not in the store; return how many documents.
+
+        With `report`, only the entries of its slot (its sha256, or its Ente, year and kind):
+        what a crash while saving that document could have left. Without, the whole index is
+        listed (a maintenance sweep; an ingestion never does it)."""
+        where = None
+        if report is not None:
+            where = {"$or": [
+                {"sha256": report.sha256},
+                {"$and": [{"ente": report.ente}, {"year": report.year}, {"kind": report.kind}]},
+            ]}
+        found = index.document_ids(where) if where is not None else index.document_ids()
+        if not found:
+            return 0
+        with self._sessions() as s:
+            known = set(s.scalars(select(DocumentRow.id).where(DocumentRow.id.in_(sorted(found)))))
+        orphans = found - known
         if orphans:
             index.delete(sorted(orphans))
         return len(orphans)
+
+    def _count_existing(self) -> None:
+        """A store written before the `generations` table: count its documents once."""
+        with self._sessions() as s:  # the usual case, without taking the write lock
+            if s.scalar(select(GenerationRow.ente).limit(1)) is not None or s.scalar(
+                    select(DocumentRow.id).limit(1)) is None:
+                return
+        with self._writes() as s:
+            lock_for_writing(s)
+            if s.scalar(select(GenerationRow.ente).limit(1)) is not None:
+                return
+            for ente, n in s.execute(select(DocumentRow.ente, func.count()).group_by(DocumentRow.ente)):
+                bump(s, ente, n)
+            s.commit()
 
 
 def _quietly(fn, *args) -> None:

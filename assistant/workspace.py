@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterable
 
+from cachetools import LRUCache
 from pydantic import BaseModel, ConfigDict
 
 from ingest.checks import check_report
@@ -115,12 +116,16 @@ def expand(paths: Iterable[Path]) -> list[Path]:
 
 
 _WRITE_LOCK = threading.RLock()
+VIEWS = 32  # scored year views kept per Workspace
 
 
 class Workspace:
     def __init__(self, settings: Settings | None = None, index: IndexWriter | None | str = "auto"):
         self.settings = settings or get_settings()
         self._index_arg = index
+        # scored views by (Ente's generation, Ente, year, policy): pages and answers share them
+        self._views: LRUCache[tuple, YearView] = LRUCache(VIEWS)
+        self._views_lock = threading.Lock()
 
     @cached_property
     def store(self) -> Store:
@@ -190,16 +195,20 @@ class Workspace:
         """Parse and store one file's content (an upload, say) as one transaction with its index
         entries. Writes are serialised within the process; reads go on meanwhile."""
         report = self.parse_bytes(data, name, progress, allow_partial=allow_partial)
+        return self.ingest_report(report, progress, label=label or name)
+
+    def ingest_report(self, report: Report, progress: ProgressFn | None = None, label: str = "") -> IngestOutcome:
+        """Store a parsed report and index its chunks (one transaction, see `Store.save`)."""
         index = self.index
         with _WRITE_LOCK:
             if index is not None:
-                self.store.reconcile(index)
+                self.store.reconcile(index, report)  # this document's slot only
             result: SaveResult = self.store.save(
                 report, lambda doc_id: chunk_report(report, doc_id), index, progress=progress
             )
         return IngestOutcome(
-            path=label or name, document=result.document, replaced=result.replaced, chunks=result.chunks,
-            problems=len(report.problems), read_warnings=report.read_warnings,
+            path=label or report.source_file, document=result.document, replaced=result.replaced,
+            chunks=result.chunks, problems=len(report.problems), read_warnings=report.read_warnings,
         )
 
     def remove(self, ref: str) -> DocumentInfo:
@@ -291,7 +300,14 @@ class Workspace:
             raise WorkspaceError(
                 f"nessun dato per il {year}: anni disponibili {', '.join(str(y) for y in years)}"
             )
-        return self._view(ente, year)
+        key = (self.store.generation(ente), ente, year, self.policy)
+        with self._views_lock:
+            cached = self._views.get(key)
+        if cached is None:
+            cached = self._view(ente, year)
+            with self._views_lock:
+                self._views[key] = cached
+        return cached
 
     def _view(self, ente: str, year: int) -> YearView:
         plan = self.plan_for(ente, year)

@@ -200,6 +200,14 @@ def postgres_url(postgres_server) -> str:
     return f"{postgres_server}/{name}"
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.server)])
+def store_url(request, tmp_path) -> str:
+    """Each store test runs on SQLite (the default) and on a real PostgreSQL server."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("postgres_url")
+    return f"sqlite:///{tmp_path / 'relazione.db'}"
+
+
 def stop_process(proc, timeout: float = 20) -> None:
     """Terminate a server started by a test, killing it if it does not stop in time."""
     if proc.poll() is not None:

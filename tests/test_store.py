@@ -15,14 +15,6 @@ from assistant.store import Store
 from conftest import ROOT
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.server)])
-def store_url(request, tmp_path) -> str:
-    """Each store test runs on SQLite (the default) and on a real PostgreSQL server."""
-    if request.param == "postgresql":
-        return request.getfixturevalue("postgres_url")
-    return f"sqlite:///{tmp_path / 'relazione.db'}"
-
-
 def _save(store: Store, report, index=None):
     return store.save(report, lambda doc_id: chunk_report(report, doc_id), index)
 

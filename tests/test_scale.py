@@ -1,0 +1,178 @@
+"""Flat with scale: an ingestion touches its own document's slot and its own Ente's caches;
+a question reads one generation token, never the documents table of the whole store.
+(bench/scale.py measures the same on 1 to 200 documents.)"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from sqlalchemy import event, text
+
+from assistant import retrieval
+from assistant.chunks import chunk_report
+from assistant.settings import Settings
+from assistant.store import REPORT_CACHE, Store
+from assistant.workspace import Workspace
+
+pytestmark = pytest.mark.fast
+
+
+def other_ente(report, name: str, year: int | None = None):
+    """The same report as if another Camera (and year) had printed it."""
+    year = year or report.year
+    digest = hashlib.sha256(f"{report.sha256}:{name}:{year}".encode()).hexdigest()
+    return report.model_copy(update={"ente": f"Camera di commercio di {name}", "sha256": digest, "year": year})
+
+
+def save(store: Store, report, index=None):
+    return store.save(report, lambda doc_id: chunk_report(report, doc_id), index)
+
+
+class RecordingIndex:
+    """An index that records what the store asks of it; `where` filters are matched on the
+    metadata of the chunks it holds (enough of Chroma's syntax for the store's filters)."""
+
+    def __init__(self):
+        self.chunks: dict[str, dict] = {}
+        self.asked: list[dict | None] = []
+
+    def add(self, chunks, progress=None):
+        self.chunks.update({c.id: c.metadata() for c in chunks})
+
+    def delete(self, document_ids):
+        gone = set(document_ids)
+        self.chunks = {k: m for k, m in self.chunks.items() if m["document_id"] not in gone}
+
+    def document_ids(self, where=None):
+        self.asked.append(where)
+        return {m["document_id"] for m in self.chunks.values() if where is None or _matches(m, where)}
+
+
+def _matches(meta: dict, where: dict) -> bool:
+    if "$or" in where:
+        return any(_matches(meta, w) for w in where["$or"])
+    if "$and" in where:
+        return all(_matches(meta, w) for w in where["$and"])
+    return all(meta.get(k) == v for k, v in where.items())
+
+
+def test_each_ente_has_its_own_generation(store_url, relazione_txt):
+    store = Store(store_url)
+    assert store.enti() == [] and store.generation("Camera di commercio di Parma") == store.generation()
+    parma, lecco = other_ente(relazione_txt, "Parma"), other_ente(relazione_txt, "Lecco")
+    save(store, parma)
+    before_parma, before_all = store.generation(parma.ente), store.generation()
+    save(store, lecco)
+    assert store.generation(parma.ente) == before_parma  # Lecco's ingestion leaves Parma's caches valid
+    assert store.generation() != before_all
+    lecco_gen = store.generation(lecco.ente)
+    again = save(store, lecco)  # a re-ingestion replaces: one document, a new generation
+    assert store.generation(lecco.ente) != lecco_gen
+    assert store.enti() == sorted([parma.ente, lecco.ente])
+    store.remove(again.document.id, None)
+    assert store.enti() == [parma.ente]
+    assert store.generation(parma.ente) == before_parma
+
+
+def test_a_store_written_before_the_generations_table_is_counted_once(store_url, relazione_txt):
+    store = Store(store_url)
+    save(store, other_ente(relazione_txt, "Parma"))
+    save(store, other_ente(relazione_txt, "Parma", 2018))
+    with store.engine.begin() as conn:
+        conn.execute(text("DROP TABLE generations"))
+    store.engine.dispose()
+    reopened = Store(store_url)
+    assert reopened.enti() == ["Camera di commercio di Parma"]
+    with reopened.engine.connect() as conn:
+        assert conn.execute(text("SELECT documents FROM generations WHERE ente = ''")).scalar() == 2
+
+
+def test_reconcile_sweeps_one_documents_slot_only(tmp_path, relazione_txt):
+    index = RecordingIndex()
+    store = Store(f"sqlite:///{tmp_path / 'relazione.db'}")
+    parma, lecco = other_ente(relazione_txt, "Parma"), other_ente(relazione_txt, "Lecco")
+    # what crashes left: chunks of documents the store never got, one in Parma's slot
+    index.add(chunk_report(parma, "a" * 32))
+    index.add(chunk_report(lecco, "b" * 32))
+    kept = save(store, parma, index).document
+    index.asked.clear()
+    assert store.reconcile(index, parma) == 1
+    assert {m["document_id"] for m in index.chunks.values()} == {kept.id, "b" * 32}
+    assert index.asked and None not in index.asked  # the slot was asked for, never the whole index
+
+
+def test_ingest_never_lists_the_whole_index(tmp_path):
+    from conftest import RELAZIONE_TXT
+
+    index = RecordingIndex()
+    ws = Workspace(Settings(data_dir=tmp_path / "data"), index=index)
+    ws.ingest(RELAZIONE_TXT)
+    ws.ingest(RELAZIONE_TXT)
+    assert index.asked and None not in index.asked
+
+
+def test_reports_cache_is_bounded(tmp_path, relazione_txt):
+    store = Store(f"sqlite:///{tmp_path / 'relazione.db'}")
+    ids = [save(store, other_ente(relazione_txt, "Parma", 1900 + n)).document.id for n in range(REPORT_CACHE + 3)]
+    for doc_id in ids:
+        store.report(doc_id)
+    assert len(store._reports) == REPORT_CACHE
+    assert ids[-1] in store._reports and ids[0] not in store._reports
+
+
+def test_an_ingestion_rebuilds_only_its_entes_bm25_catalog(tmp_path, relazione_txt):
+    store = Store(f"sqlite:///{tmp_path / 'relazione.db'}")
+    parma, lecco = other_ente(relazione_txt, "Parma"), other_ente(relazione_txt, "Lecco")
+    save(store, parma)
+    save(store, lecco)
+    catalogs = {e: retrieval._catalog(store, e) for e in (parma.ente, lecco.ente)}
+    save(store, other_ente(relazione_txt, "Lecco", 2018))
+    assert retrieval._catalog(store, parma.ente) is catalogs[parma.ente]
+    assert retrieval._catalog(store, lecco.ente) is not catalogs[lecco.ente]
+    assert len(retrieval._catalogs) <= retrieval.CATALOGS
+
+
+def _statements(store: Store, run) -> list[str]:
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        seen.append(" ".join(statement.split()))
+
+    event.listen(store.engine, "before_cursor_execute", record)
+    try:
+        run()
+    finally:
+        event.remove(store.engine, "before_cursor_execute", record)
+    return seen
+
+
+def test_a_question_reads_no_more_as_other_entes_arrive(tmp_path, relazione_txt):
+    from assistant.chat import Assistant
+
+    ws = Workspace(Settings(data_dir=tmp_path / "data"), index=None)
+    parma = other_ente(relazione_txt, "Parma")
+    save(ws.store, parma)
+    assistant = Assistant(ws)
+    question = "Qual è il grado di raggiungimento dell'Ente?"
+    assistant.ask(question, ente=parma.ente)  # builds the view once
+    few = _statements(ws.store, lambda: assistant.ask(question, ente=parma.ente))
+    for n, name in enumerate(("Lecco", "Como", "Lodi", "Pavia", "Siena")):
+        save(ws.store, other_ente(relazione_txt, name, 2015 + n))
+    many = _statements(ws.store, lambda: assistant.ask(question, ente=parma.ente))
+    assert len(many) == len(few)
+    # the documents table is not read by a question on a known Ente: one token says nothing changed
+    assert not [s for s in many if "FROM documents" in s], many
+
+
+def test_views_are_kept_until_their_ente_changes(tmp_path, relazione_txt):
+    ws = Workspace(Settings(data_dir=tmp_path / "data"), index=None)
+    parma, lecco = other_ente(relazione_txt, "Parma"), other_ente(relazione_txt, "Lecco")
+    save(ws.store, parma)
+    view = ws.view(ente=parma.ente)
+    assert ws.view(ente=parma.ente) is view
+    save(ws.store, lecco)
+    assert ws.view(ente=parma.ente) is view
+    save(ws.store, other_ente(relazione_txt, "Parma", 2018))
+    assert ws.view(2019, parma.ente) is not view
+    assert ws.view(2019, parma.ente) == view  # rebuilt from the same documents
