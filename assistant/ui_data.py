@@ -354,6 +354,7 @@ FINDING_LABELS = {
     "row_not_parsed": "Riga non letta",
     "unknown_indicator": "Indicatore sconosciuto",
     "unparseable_number": "Numero non leggibile",
+    "amount_from_other_year": "Importo uguale a quello di un altro anno nel bilancio",
 }
 
 

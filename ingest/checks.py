@@ -14,6 +14,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from .claims import check_claims, extract_claims
+from .crosscheck import check_cross_tables
 from .italian import fmt_number
 from .model import Finding, FindingKind, Indicator, Loc, Report, Severity
 from .numbers import NumberError, parse_measures
@@ -166,6 +167,7 @@ def check_report(report: Report, policy: Policy = DEFAULT_POLICY, card: Scorecar
     findings += check_actuals(report)
     findings += check_printed_achievements(report, card)
     findings += check_totals(report)
+    findings += check_cross_tables(report)
     if report.kind == "relazione":
         findings += check_claims(report, extract_claims(report.sections))
     return mark_scanned(report, findings)

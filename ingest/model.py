@@ -285,6 +285,7 @@ class FindingKind(str, Enum):
     year_out_of_range = "year_out_of_range"
     incomplete = "incomplete"
     nul_bytes_removed = "nul_bytes_removed"
+    amount_from_other_year = "amount_from_other_year"  # an amount equal to another table's figure of another year
 
 
 class Finding(_Model):
@@ -302,6 +303,7 @@ class Finding(_Model):
     expected: str | None = None  # what the check computed or the other source says
     claim_source: Loc | None = None  # narrative claim (section 5), when relevant
     plan_source: Loc | None = None  # the plan's row, for plan-vs-report checks
+    other_source: Loc | None = None  # the other table's row, for checks across tables
 
 
 ReportKind = Literal["relazione", "piano", "consuntivi"]

@@ -139,9 +139,9 @@ def test_summary_and_findings(ws):
     view = ws.view(2019)
     summary = ui_data.indicator_summary(view)
     assert summary == {"Raggiungimento dell'Ente": "100,00%", "Indicatori": "128", "Sotto target": "0",
-                       "Segnalazioni per l'OIV": "12"}
+                       "Segnalazioni per l'OIV": "13"}  # 12 + the cross-table check (ingest/crosscheck.py)
     rows = ui_data.findings_table(view.finding_records())
-    assert len(rows) == 12
+    assert len(rows) == 13
     rasl = next(r for r in rows if "RASL" in r["Descrizione"])
     assert rasl["Gravità"] == "avviso" and rasl["Tipo"] == "Consuntivo diverso dai valori misure"
     assert rasl["Dove"] == "relazione-performance-2019-ravenna.txt, riga 273"
