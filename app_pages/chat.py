@@ -4,7 +4,7 @@ import streamlit as st
 
 from app_pages import shared
 from assistant import ui_data
-from assistant.chat import SUGGESTED
+from assistant.chat import SUGGESTED, Session
 from assistant.workspace import WorkspaceError
 
 AUTO = "automatico"
@@ -13,6 +13,8 @@ ws = shared.workspace()
 ente = shared.ente()
 assistant = shared.assistant()
 history: list = st.session_state.setdefault("chat_history", [])
+# the plans of the conversation: 'e nel 2018?', 'perché?', 'fammene la bozza' complete the last one
+session: Session = st.session_state.setdefault("chat_session", Session())
 
 try:
     years = ws.years(ente)
@@ -39,11 +41,11 @@ if not history:
         if columns[i % 2].button(question, key=f"suggested-{i}", width="stretch"):
             pending = question
 
-for turn in history:
+for n, turn in enumerate(history):
     with st.chat_message("user"):
         st.markdown(turn["question"])
     with st.chat_message("assistant"):
-        shared.render_answer(turn["answer"], synthetic)
+        shared.render_answer(turn["answer"], synthetic, key=f"turn-{n}")
 
 if history:
     left, right = st.columns([4, 1])
@@ -53,6 +55,7 @@ if history:
                 pending = question
     if right.button("Nuova conversazione", icon=":material/delete_sweep:"):
         history.clear()
+        session.turns.clear()
         st.rerun()
 
 prompt = st.chat_input("Scrivi una domanda sulla Relazione sulla performance…")
@@ -62,8 +65,8 @@ if question:
         st.markdown(question)
     with st.chat_message("assistant"):
         with st.spinner("Cerco la risposta nei documenti…"):
-            answer = assistant.ask(question, year=None if year_choice == AUTO else year_choice, ente=ente)
-        shared.render_answer(answer, synthetic)
+            answer = assistant.ask(question, year=None if year_choice == AUTO else year_choice, ente=ente, session=session)
+        shared.render_answer(answer, synthetic, key=f"turn-{len(history)}")
     first = not history
     history.append({"question": question, "answer": answer})
     if first:  # redraw without the suggestions above the first answer

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from assistant import ui_data
-from assistant.chat import Answer, Assistant
+from assistant.chat import Answer, Assistant, files_zip
 from assistant.settings import Settings, get_settings
 from assistant.workspace import Workspace, WorkspaceError, expand
 
@@ -179,7 +179,27 @@ def table(rows: list[dict], cell_css: dict | None = None, row_css: tuple | None 
         st.dataframe(data, hide_index=True, width="stretch", **kwargs)
 
 
-def render_answer(answer: Answer, synthetic_years: set[int]) -> None:
+def render_attachments(answer: Answer, key: str) -> None:
+    """A draft or export answered in the chat: its files, to download right there."""
+    docx = ui_data.docx_available()
+    for i, a in enumerate(answer.attachments):
+        name = a.name.removesuffix(".md")
+        md_col, docx_col = st.columns(2)
+        md_col.download_button(f"{a.title} (.md)", a.markdown.encode("utf-8"), file_name=a.name, mime="text/markdown",
+                               icon=":material/download:", width="stretch", key=f"{key}-md-{i}")
+        if docx:
+            docx_col.download_button(
+                f"{a.title} (.docx)", lambda text=a.markdown, name=name: ui_data.markdown_to_docx(text, name),
+                file_name=f"{name}.docx", icon=":material/description:", width="stretch", key=f"{key}-docx-{i}",
+                mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            )
+    if len(answer.attachments) > 1:
+        folder = f"relazione-{answer.year}-capitoli"
+        st.download_button("Tutti i capitoli (.zip)", files_zip(answer.attachments, folder), file_name=f"{folder}.zip",
+                           mime="application/zip", icon=":material/folder_zip:", key=f"{key}-zip")
+
+
+def render_answer(answer: Answer, synthetic_years: set[int], key: str = "answer") -> None:
     """An assistant's answer: verified badge, the text, its table, its sources."""
     badges = []
     if answer.verified:
@@ -199,6 +219,8 @@ def render_answer(answer: Answer, synthetic_years: set[int]) -> None:
     st.markdown(ui_data.answer_body(answer.answer))
     if answer.table is not None and answer.table.rows:
         st.dataframe(pd.DataFrame(answer.table.plain(), columns=answer.table.columns), hide_index=True, width="stretch")
+    if answer.attachments:
+        render_attachments(answer, key)
     if answer.sources:
         with st.expander(f"Fonti ({len(answer.sources)})"):
             for line in ui_data.source_lines(answer.sources):

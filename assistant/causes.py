@@ -8,7 +8,7 @@ import re
 from ingest.model import Indicator
 from ingest.textnorm import fold
 
-from .intents import stems
+from .plan.lexicon import stems
 
 # words every indicator name uses: they say nothing about what a passage is about
 _GENERIC = set(stems("indicatore indicatori percentuale numero progetto progetti attività attivate attivati risultato "

@@ -1,104 +1,43 @@
-"""The assistant: routes a question to a deterministic answer or to retrieval, drafts
-sections, optionally lets a language model rewrite, and verifies every text it returns."""
+"""The assistant: reads a question into a plan, lets the handler the plan routes to answer it
+from the year's facts, drafts and exports chapters, optionally lets a language model rewrite
+(or read a question the rules could not), and verifies every text it returns."""
 
 from __future__ import annotations
 
 import re
 import threading
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING
 
 from cachetools import LRUCache
-from langchain_core.language_models import BaseChatModel
-from pydantic import BaseModel, ConfigDict
 
+from .answers import Answer, Draft, Session, files_zip
 from .doubts import attach_finding_doubts
-from .drafts import ORDER, SECTIONS, render_section
-from .facts import Fact, FactBook, build_facts, table_facts
-from .grounding import Citations, Verification, verify
+from .drafts import FINDINGS_HEADER, ORDER, SCANNED_HEADER, SECTIONS, draft_text, draft_title
+from .facts import FactBook, build_facts, table_facts
+from .grounding import Verification, verify
+from .handlers.base import Attachment, Composed, Context, PassageSearch
+from .handlers.changes import change_facts
+from .handlers.documents import chapter_file
+from .handlers.findings import finding_facts
+from .handlers.registry import route
 from .hygiene import escape_markup
-from .intents import parse_question
-from .llm import Rewriter
-from .queries import (
-    Composed,
-    PassageSearch,
-    Table,
-    answer_achievement,
-    answer_below_target,
-    answer_count,
-    answer_financial,
-    answer_findings,
-    answer_indicator,
-    answer_interventions,
-    answer_resources,
-    answer_target_changes,
-    change_facts,
-    find_indicators,
-    find_indicators_by_words,
-    finding_facts,
-    retrieval_answer,
-    topic_codes,
-)
+from .plan import Catalog, PlanParser, QuestionPlan
+from .plan.catalog import city
+from .plan.parser import mentions_camera
+from .retrieval import SearchFilters
 from .workspace import Workspace, WorkspaceError, YearView
-from .writer import FactOut, NumberWarning, SourceItem, Writer
+from .writer import Writer
 
-SCANNED_HEADER = (
-    "> Attenzione: i numeri con la nota (letto da scansione: da verificare) vengono da pagine acquisite "
-    "da scanner e lette con l'OCR: vanno confrontati con l'originale prima di usare la bozza.\n\n"
-)
-FINDINGS_HEADER = (
-    "> Attenzione: i numeri con la nota (rilievo aperto: ...) o (calcolato da dati con rilievi aperti: da verificare) "
-    "sono toccati da un rilievo ancora aperto (`relazione findings`): vanno controllati prima di usare la bozza.\n\n"
-)
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+__all__ = ["Answer", "Assistant", "Draft", "FINDINGS_HEADER", "SCANNED_HEADER", "SUGGESTED", "Session", "files_zip", "passage_search", "to_docx"]
+
 DETERMINISTIC_NOTE = "Risposta deterministica: nessun modello linguistico configurato."
-# (Ente, year) views and their facts kept per process; each is a few MB
+# (Ente, year) views and their facts, and plan parsers, kept per process; each is a few MB
 CONTEXTS = 32
-# questions about many indicators at once, even when they also name one
-LIST_INTENTS = ("target_changes", "below_target", "findings", "count")
-
-
-class Answer(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    question: str
-    intent: str
-    ente: str | None = None
-    year: int | None = None
-    answer: str  # Markdown body; numbers carry footnote references [^n]
-    footnotes: str = ""
-    verified: bool
-    unverified_numbers: list[str] = []
-    # numbers to check by hand, each with why ('letto da scansione: da verificare')
-    warnings: list[NumberWarning] = []
-    sources: list[SourceItem] = []
-    facts: list[FactOut] = []
-    table: Table | None = None
-    used_llm: bool = False
-    note: str | None = None
-
-    def markdown(self) -> str:
-        return self.answer.rstrip() + (f"\n\n### Fonti\n\n{self.footnotes}\n" if self.footnotes else "\n")
-
-
-class Draft(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    section: str
-    title: str
-    ente: str
-    year: int
-    markdown: str  # body and sources appendix
-    verified: bool
-    unverified_numbers: list[str] = []
-    problems: list[str] = []
-    warnings: list[NumberWarning] = []
-    sources: list[SourceItem] = []
-    citations: Citations
-    facts: list[Fact] = []  # what the footnotes cite (and what those were computed from)
-    used_llm: bool = False
-    note: str | None = None
-    synthetic: bool = False
-
 
 SUGGESTED = [
     "Quali obiettivi hanno cambiato target quest'anno?",
@@ -107,22 +46,45 @@ SUGGESTED = [
     "Confronta i proventi correnti del 2019 con gli anni precedenti",
     "Quanto è stato speso in interventi economici per obiettivo strategico?",
     "Ci sono anomalie nella Relazione 2019?",
-    "Come è andata l'occupazione in provincia?",
+    "Scrivi la bozza della sezione 2",
     "Perché è stato eliminato il progetto Ultranet?",
 ]
 
 
+@dataclass(frozen=True)
+class _EnteDocuments:
+    """One Ente's documents at one generation of that Ente (the store caches the list per
+    generation: reading it costs two primary-key reads, whatever the size of the store)."""
+
+    generation: str
+    docs: tuple
+
+    def years(self) -> list[int]:
+        return sorted({d.year for d in self.docs if d.kind in ("relazione", "consuntivi")})
+
+    def default_year(self) -> int:
+        """'Quest'anno': the latest year with a Relazione, else the latest year with data."""
+        relazioni = [d.year for d in self.docs if d.kind == "relazione"]
+        if relazioni:
+            return max(relazioni)
+        years = self.years()
+        if not years:
+            raise WorkspaceError("nessuna Relazione né consuntivo nello store per questo Ente")
+        return years[-1]
+
+
 class Assistant:
-    def __init__(
-        self,
-        workspace: Workspace,
-        search: PassageSearch | None = None,
-        model: BaseChatModel | None = None,
-    ):
+    def __init__(self, workspace: Workspace, search: PassageSearch | None = None, model: "BaseChatModel | None" = None):
         self.workspace = workspace
         self.search = search
-        self.rewriter = Rewriter(model) if model is not None else None
+        self.model = model
+        self.rewriter = None
+        if model is not None:
+            from .llm import Rewriter
+
+            self.rewriter = Rewriter(model)
         self._cache: LRUCache[tuple, tuple[YearView, FactBook]] = LRUCache(CONTEXTS)
+        self._parsers: LRUCache[tuple, PlanParser] = LRUCache(CONTEXTS)
         self._lock = threading.Lock()
 
     @classmethod
@@ -138,22 +100,29 @@ class Assistant:
 
     # -- context ------------------------------------------------------------------------------
 
+    def enti(self) -> list[str]:
+        return self.workspace.store.enti()
+
+    def documents(self, ente: str) -> _EnteDocuments:
+        """The documents of `ente` (the store reads them again only when that Ente changed)."""
+        store = self.workspace.store
+        return _EnteDocuments(store.generation(ente), tuple(store.documents(ente)))
+
+    def _resolve(self, ente: str | None, enti: list[str] | None = None) -> str:
+        if ente and ente in (enti if enti is not None else self.enti()):
+            return ente
+        return self.workspace.ente(ente)  # a part of the name ('Forlì'), or the errors in Italian
+
     def default_year(self, ente: str | None = None) -> int:
         """'Quest'anno': the latest year with a Relazione, else the latest year with data."""
-        ente = self.workspace.ente(ente)
-        docs = self.workspace.store.documents(ente)
-        relazioni = [d.year for d in docs if d.kind == "relazione"]
-        if relazioni:
-            return max(relazioni)
-        years = self.workspace.years(ente)
-        if not years:
-            raise WorkspaceError("nessuna Relazione né consuntivo nello store per questo Ente")
-        return years[-1]
+        return self.documents(self._resolve(ente)).default_year()
 
     def context(self, year: int | None = None, ente: str | None = None) -> tuple[YearView, FactBook]:
-        ente = self.workspace.ente(ente)
-        year = year or self.default_year(ente)
-        key = (self.workspace.store.generation(ente), ente, year, self.workspace.policy)
+        """The view of a year and its facts (cached per generation of the Ente; a copy of the book)."""
+        ente = self._resolve(ente)
+        docs = self.documents(ente)
+        year = year or docs.default_year()
+        key = (docs.generation, ente, year, self.workspace.policy)
         with self._lock:
             cached = self._cache.get(key)
         if cached is None:
@@ -169,85 +138,159 @@ class Assistant:
             with self._lock:  # an older generation's entry is never asked again: the LRU drops it
                 self._cache[key] = cached
         view, book = cached
-        copy = FactBook()
-        copy.extend(book)
-        return view, copy
+        return view, book.copy()
+
+    def parser(self, ente: str | None) -> PlanParser:
+        """The plan parser over the store's names for `ente` (and every Ente's name); with no
+        Ente, over the names of the Enti only."""
+        store, enti = self.workspace.store, self.enti()
+        docs = self.documents(ente) if ente else None
+        key = (docs.generation if docs else store.generation(), tuple(enti), ente)
+        with self._lock:
+            parser = self._parsers.get(key)
+        if parser is None:
+            reports = [store.report(d.id) for d in docs.docs if d.kind in ("relazione", "piano")] if docs else []
+            parser = PlanParser(Catalog.from_reports(reports, enti=enti, years=docs.years() if docs else []))
+            with self._lock:
+                self._parsers[key] = parser
+        return parser
 
     # -- answers ------------------------------------------------------------------------------
 
-    def ask(self, question: str, year: int | None = None, ente: str | None = None) -> Answer:
-        q = parse_question(question)
+    def plan(self, question: str, ente: str | None = None, session: Session | None = None) -> QuestionPlan:
+        """How the question is read, against the names of its Ente (no answer)."""
+        previous = session.last if session else None
+        return self.parser(ente).parse(question, previous)
+
+    def replay(self, history: list[str], ente: str | None = None) -> Session:
+        """The conversation of `history` (earlier questions), read again without answering."""
+        session = Session()
+        for question in history:
+            try:
+                resolved = self._ente(question, ente, session.last)
+            except WorkspaceError:
+                continue
+            session.add(self.parser(resolved).parse(question, session.last))
+        return session
+
+    def ask(self, question: str, year: int | None = None, ente: str | None = None,
+            session: Session | None = None) -> Answer:
+        """Answer a question (completing the conversation's last plan when it is a follow-up);
+        the answer's plan is added to `session`."""
+        answer = self._ask(question, year, ente, session)
+        if session is not None:
+            session.add(answer.plan)
+        return answer
+
+    def _ask(self, question: str, year: int | None, ente: str | None, session: Session | None) -> Answer:
+        previous = session.last if session else None
         try:
-            resolved_ente = self.workspace.ente(ente)
-            wanted = q.year or year
-            if q.intent == "target_changes" and wanted is None:
-                wanted = self.default_year(resolved_ente)
-            if q.intent == "financial" and wanted not in self.workspace.years(resolved_ente):
-                wanted = None  # years named are columns of the financial table of the latest Relazione
-            view, book = self.context(wanted, resolved_ente)
+            ente = self._ente(question, ente, previous)
         except WorkspaceError as exc:
-            return Answer(question=question, intent=q.intent, answer=str(exc).capitalize() + ".", verified=True)
+            return Answer(question=question, intent="clarify", answer=str(exc), verified=True)
+        plan = self.parser(ente).parse(question, previous)
+        plan = self._model_plan(plan, ente)
+        try:
+            view, book = self.context(self._view_year(plan, year, ente), ente)
+        except WorkspaceError as exc:
+            return Answer(question=question, intent=route(plan).name, answer=str(exc).capitalize() + ".",
+                          verified=True, plan=plan)
         w = Writer(book)
-        composed = self._compose(q, view, book, w)
-        return self._finish(question, composed, view, w)
+        handler = route(plan)
+        ctx = Context(plan=plan, view=view, book=book, w=w, search=self.search,
+                      other_year=lambda y: self._other_year(y, ente), draft=lambda s, y: self.draft(s, y, ente),
+                      years=tuple(self.documents(ente).years()))
+        return self._finish(question, handler.answer(ctx), view, w, plan)
 
-    def _compose(self, q, view: YearView, book: FactBook, w: Writer) -> Composed:
-        matches = find_indicators(q.text, view.report)
-        strong = find_indicators(q.text, view.report, minimum=0.8)
-        intent = q.intent
-        if strong and intent not in LIST_INTENTS:
-            return answer_indicator(q, view, book, w, strong)  # an indicator named in full
-        if matches and intent in ("indicator", "retrieval") and (intent == "indicator" or strong):
-            return answer_indicator(q, view, book, w, matches)
-        if intent in ("indicator", "retrieval") and re.search(r"\bindicator", q.text.lower()):
-            # 'l'indicatore sulla customer satisfaction': a few words of a long name
-            loose = find_indicators_by_words(q.text, view.report)
-            if 0 < len(loose) <= 5:
-                return answer_indicator(q, view, book, w, loose)
-        if intent == "retrieval" and q.how_went and topic_codes(q.text, [(n.code, n.title) for n in view.scorecard.nodes("strategic")]):
-            intent = "achievement"  # 'com'è andato il turismo?': an objective named by its title
-        handlers: dict[str, Callable[[], Composed]] = {
-            "target_changes": lambda: answer_target_changes(q, view, book, w),
-            "below_target": lambda: answer_below_target(q, view, book, w, self.search),
-            "achievement": lambda: answer_achievement(q, view, book, w),
-            "count": lambda: answer_count(q, view, book, w),
-            "financial": lambda: answer_financial(q, view, book, w),
-            "interventions": lambda: answer_interventions(q, view, book, w),
-            "resources": lambda: answer_resources(q, view, book, w),
-            "findings": lambda: answer_findings(q, view, book, w),
-        }
-        if intent in handlers:
-            return handlers[intent]()
-        return retrieval_answer(q, view, w, self.search, view.ente)
+    def _ente(self, question: str, ente: str | None, previous: QuestionPlan | None) -> str:
+        """The Ente asked about: the Camera the question names, else the option (the app's
+        selector, `--ente`), else the only one in the store, else the one of the conversation.
+        Several and none named: a short question back."""
+        enti = self.enti()
+        if not enti:
+            return self.workspace.ente(None)  # raises: the store is empty
+        named = self.parser(None).parse(question) if len(enti) > 1 or mentions_camera(question) else self.parser(None).empty
+        if named.ente:
+            return named.ente
+        if named.ente_said:
+            raise WorkspaceError(f"Nello store non ci sono documenti della Camera di {named.ente_said}. "
+                                 f"Camere disponibili: {', '.join(city(e) for e in enti)}.")
+        if ente:
+            return self._resolve(ente, enti)
+        if len(enti) == 1:
+            return enti[0]
+        if previous is not None and previous.ente:
+            return previous.ente
+        raise WorkspaceError(f"Di quale Camera? Nello store ci sono {', '.join(city(e) for e in enti)}: "
+                             f"ripeti la domanda nominandola (ad esempio «la Camera di {city(enti[0])}»).")
 
-    def _finish(self, question: str, composed: Composed, view: YearView, w: Writer) -> Answer:
+    def _view_year(self, plan: QuestionPlan, year: int | None, ente: str) -> int:
+        """The year whose view answers the plan."""
+        docs = self.documents(ente)
+        years = docs.years()
+        default = year or docs.default_year()
+        named = [y for y in plan.years if y in years]
+        if plan.subject == "financial" or (plan.act == "check" and plan.subject in ("resource", "intervention")):
+            return default  # the summary of the latest Relazione holds the earlier years as columns
+        if plan.subject == "narrative":
+            return named[-1] if named else default
+        if plan.act == "compare" and plan.years and plan.subject in ("ente", "area", "objective", "indicator"):
+            if len(named) >= 2:
+                return max(named)
+            if len(named) == 1:
+                return max(years) if named[0] < max(years) else named[0]
+        if plan.years:
+            if named:
+                return named[-1]
+            if plan.measure == "target" and plan.refs_of("indicator"):
+                return max(years)  # a target of a later year of the Piano
+            return plan.years[-1]  # the view says plainly that the store has no data for it
+        return default
+
+    def _other_year(self, year: int, ente: str) -> tuple[YearView, FactBook] | None:
+        try:
+            return self.context(year, ente)
+        except WorkspaceError:
+            return None
+
+    def _model_plan(self, plan: QuestionPlan, ente: str) -> QuestionPlan:
+        """With a language model configured, a plan the rules read with little confidence is
+        read again by the model (validated; the numbers still come from the handlers)."""
+        if self.model is None or plan.confidence >= 0.5 or plan.followup:
+            return plan
+        from .plan.llm import model_plan
+
+        return model_plan(self.model, plan, self.parser(ente).catalog) or plan
+
+    def _finish(self, question: str, composed: Composed, view: YearView, w: Writer, plan: QuestionPlan) -> Answer:
         body, used_llm, note = composed.body, False, None
-        if self.rewriter is not None:
+        if self.rewriter is not None and composed.intent not in ("draft", "export", "clarify"):
             rewrite = self.rewriter.rewrite(f"Domanda dell'utente: {question}\nRiscrivi la risposta.", body, w)
             body, used_llm, note = rewrite.body, rewrite.used_llm, rewrite.note
         body, footnotes = escape_markup(body), escape_markup(w.footnotes())
         check = w.verify(body + ("\n\n" + footnotes if footnotes else ""))
+        attachments = list(composed.attachments)
+        if composed.file_title is not None:
+            text = w.finish(body)
+            if not check.verified:
+                text = "> ATTENZIONE: questa bozza contiene numeri non verificati: " + "; ".join(check.problems) + "\n\n" + text
+            attachments.append(Attachment(name=chapter_file(plan.section or "all", composed.file_title, view.year),
+                                          title=composed.file_title, markdown=text, verified=check.verified))
         return Answer(
             question=question, intent=composed.intent, ente=view.ente, year=view.year, answer=body, footnotes=footnotes,
-            verified=check.verified, unverified_numbers=check.problems, warnings=w.warnings(), sources=w.sources(), facts=w.facts_out(),
-            table=composed.table, used_llm=used_llm, note=note or (None if self.rewriter else DETERMINISTIC_NOTE),
+            verified=check.verified, unverified_numbers=check.problems, warnings=w.warnings(), sources=w.sources(),
+            facts=w.facts_out(), table=composed.table, attachments=attachments, plan=plan, used_llm=used_llm,
+            note=note or (None if self.rewriter else DETERMINISTIC_NOTE),
         )
 
     # -- drafts -------------------------------------------------------------------------------
 
     def draft(self, section: str, year: int | None = None, ente: str | None = None) -> Draft:
-        sections = ORDER if section == "all" else [section]
-        for s in sections:
-            if s not in SECTIONS:
-                raise WorkspaceError(f"sezione sconosciuta: {section} (sezioni: {', '.join(ORDER)}, all)")
+        if section != "all" and section not in SECTIONS:
+            raise WorkspaceError(f"sezione sconosciuta: {section} (sezioni: {', '.join(ORDER)}, all)")
         view, book = self.context(year, ente)
         w = Writer(book)
-        bodies = [render_section(s, view, book, w, self.search) for s in sections]
-        body = _tidy("\n\n".join(bodies))
-        kinds = {warning.kind for warning in w.warnings()}
-        header = (self._header(view) + (SCANNED_HEADER if "scan" in kinds else "")
-                  + (FINDINGS_HEADER if "finding" in kinds else ""))
-        body = header + body
+        body = draft_text(section, view, book, w, self.search)
         used_llm, note = False, None
         if self.rewriter is not None:
             rewrite = self.rewriter.rewrite(
@@ -257,23 +300,12 @@ class Assistant:
             body, used_llm, note = rewrite.body, rewrite.used_llm, rewrite.note
         markdown = escape_markup(w.finish(body))
         check = w.verify(markdown)
-        title = SECTIONS[section] if section != "all" else "Bozza della Relazione sulla performance"
         return Draft(
-            section=section, title=title, ente=view.ente, year=view.year, markdown=markdown, verified=check.verified,
-            unverified_numbers=check.unmatched + check.wrong_references, problems=check.problems, warnings=w.warnings(),
-            sources=w.sources(),
-            citations=w.citations(), facts=w.cited_facts(), used_llm=used_llm, note=note,
-            synthetic=view.report.synthetic,
+            section=section, title=draft_title(section), ente=view.ente, year=view.year, markdown=markdown,
+            verified=check.verified, unverified_numbers=check.unmatched + check.wrong_references, problems=check.problems,
+            warnings=w.warnings(), sources=w.sources(), citations=w.citations(), facts=w.cited_facts(),
+            used_llm=used_llm, note=note, synthetic=view.report.synthetic,
         )
-
-    @staticmethod
-    def _header(view: YearView) -> str:
-        if view.basis == "relazione":
-            return ""
-        warning = (" I documenti di partenza sono SINTETICI (di prova): la bozza non descrive dati reali."
-                   if view.report.synthetic else "")
-        return (f"> Bozza per il {view.year} costruita dal Piano della performance e dal file dei consuntivi "
-                f"(non da una Relazione già approvata).{warning}\n\n")
 
     def reverify(self, draft: Draft, markdown: str) -> Verification:
         """Verify an edited draft against the same facts and passages: the view's facts and
@@ -297,10 +329,8 @@ class Assistant:
             path = out_dir / f"{index:02d}-{slug}.md"
             path.write_text(text, encoding="utf-8")
             written.append(path)
-            if docx:
-                converted = to_docx(path)
-                if converted is not None:
-                    written.append(converted)
+            if docx and (converted := to_docx(path)) is not None:
+                written.append(converted)
         return written
 
 
@@ -311,8 +341,8 @@ def passage_search(ws: Workspace) -> PassageSearch:
 
     from .grounding import Passage
 
-    def search(query: str, k: int, filters: dict) -> list[Passage]:
-        hits = ws.search(query, k + 3, **filters)
+    def search(query: str, k: int, filters: SearchFilters) -> list[Passage]:
+        hits = ws.search(query, k + 3, **filters.model_dump())
         passages = [
             Passage(text=h.text, file=h.source, label=Loc(line=h.line, page=h.page).label(),
                     section=" > ".join(h.section_path))
@@ -321,10 +351,6 @@ def passage_search(ws: Workspace) -> PassageSearch:
         return passages[:k]
 
     return search
-
-
-def _tidy(text: str) -> str:
-    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
 def to_docx(markdown_path: Path) -> Path | None:

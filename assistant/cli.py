@@ -346,8 +346,8 @@ def _assistant():
     return Assistant.from_settings()
 
 
-def _answer_json(answer) -> dict:
-    return {
+def _answer_json(answer, files: list[Path] | None = None, session=None) -> dict:
+    data = {
         "question": answer.question,
         "answer": answer.answer,
         "verified": answer.verified,
@@ -358,9 +358,52 @@ def _answer_json(answer) -> dict:
         "intent": answer.intent,
         "year": answer.year,
         "ente": answer.ente,
+        "plan": answer.plan.summary() if answer.plan else None,
+        "attachments": [{"name": a.name, "title": a.title, "verified": a.verified} for a in answer.attachments],
         "used_llm": answer.used_llm,
         "note": answer.note,
     }
+    if files:
+        data["files"] = [str(f) for f in files]
+    if session is not None:
+        data["session"] = session.model_dump(mode="json")
+    return data
+
+
+def _write_files(answer, folder: Path) -> list[Path]:
+    """An export answered in the chat: its chapters as .md (and .docx through pandoc)."""
+    from .chat import to_docx
+
+    if answer.intent != "export":
+        return []
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for a in answer.attachments:
+        path = folder / a.name
+        path.write_text(a.markdown, encoding="utf-8")
+        written.append(path)
+        if (converted := to_docx(path)) is not None:
+            written.append(converted)
+    return written
+
+
+def _load_session(path: Optional[Path]):
+    from .answers import Session
+
+    if path is None or not path.exists() or not path.read_text(encoding="utf-8").strip():
+        return Session()
+    return Session.model_validate_json(path.read_text(encoding="utf-8"))
+
+
+def _stdin_turn(assistant, line: str, session, ente: Optional[str]):
+    """A line of `ask -`: a question, or a JSON object {"question", "history"} that carries the
+    earlier questions of its conversation (read again, not answered)."""
+    if not line.startswith("{"):
+        return line, session
+    data = json.loads(line)
+    if data.get("history"):
+        session = assistant.replay(data["history"], ente)
+    return str(data["question"]), session
 
 
 @app.command()
@@ -369,25 +412,39 @@ def ask(
     year: Optional[int] = typer.Option(None, "--year", "-y"),
     ente: Optional[str] = typer.Option(None, "--ente"),
     format: AskFmt = typer.Option(AskFmt.text, "--format", "-f"),
+    session_file: Optional[Path] = typer.Option(
+        None, "--session", help="file JSON della conversazione: le domande successive ('e nel 2018?') la completano"),
+    output_dir: Path = typer.Option(Path("."), "--output-dir", "-o", help="cartella dei file esportati ('esporta ...')"),
 ) -> None:
     """Risponde a una domanda con numeri verificati e fonti (riga o pagina)."""
     with errors():
         assistant = _assistant()
+        session = _load_session(session_file)
         if question == "-":
             for line in sys.stdin:
-                if line.strip():
-                    answer = assistant.ask(line.strip(), year, ente)
-                    sys.stdout.write(json.dumps(_answer_json(answer), ensure_ascii=False) + "\n")
-                    sys.stdout.flush()
+                if not line.strip():
+                    continue
+                text, turn_session = _stdin_turn(assistant, line.strip(), session if session_file else None, ente)
+                answer = assistant.ask(text, year, ente, session=turn_session)
+                files = _write_files(answer, output_dir)
+                sys.stdout.write(json.dumps(_answer_json(answer, files, turn_session), ensure_ascii=False) + "\n")
+                sys.stdout.flush()
+            if session_file:
+                session_file.write_text(session.model_dump_json(), encoding="utf-8")
             return
-        answer = assistant.ask(question, year, ente)
+        answer = assistant.ask(question, year, ente, session=session)
+        if session_file:
+            session_file.write_text(session.model_dump_json(), encoding="utf-8")
+        files = _write_files(answer, output_dir)
         if format is AskFmt.text:
             sys.stdout.write(answer.markdown())
+            for path in files:
+                err.print(f"Scritto {path}", markup=False, highlight=False)
             status = "verificata" if answer.verified else "NON verificata: " + "; ".join(answer.unverified_numbers)
             err.print(f"[{status}] {answer.note or ''}".rstrip(), markup=False, highlight=False)
         else:
             indent = 2 if format is AskFmt.json else None
-            sys.stdout.write(json.dumps(_answer_json(answer), ensure_ascii=False, indent=indent) + "\n")
+            sys.stdout.write(json.dumps(_answer_json(answer, files), ensure_ascii=False, indent=indent) + "\n")
 
 
 class Section(str, Enum):

@@ -18,6 +18,8 @@ from ingest.model import Finding, FindingKind, Report, Severity
 from ingest.numbers import NumberError, parse_quantity
 from ingest.textnorm import fold
 
+from . import fact_ids as ids
+from .fact_ids import try_parse
 from .facts import Doubt, FactBook
 
 # kind -> (note beside the number, which facts of an indicator it concerns)
@@ -68,9 +70,10 @@ def concerned_facts(book: FactBook, finding: Finding, report: Report) -> list[st
         return _weight_level(book, code, finding.area)
     if code:
         level = "operational" if finding.operational_objective else "strategic"
-        return [fid for fid in (f"{level}:{code}#achievement",) if fid in book] + _overview(book, code)
+        return [fid for fid in (str(ids.node(level, code, "achievement")),) if fid in book] + _overview(book, code)
     if finding.area is not None:
-        return [fid for fid in (f"area:{finding.area}#achievement",) if fid in book] + _overview(book, str(finding.area))
+        area = str(finding.area)
+        return [fid for fid in (str(ids.node("area", area, "achievement")),) if fid in book] + _overview(book, area)
     return _at_source(book, finding)
 
 
@@ -85,32 +88,33 @@ def _indicator_keys(report: Report, finding: Finding) -> set[str]:
 
 def _field_of(fact_id: str, keys: set[str]) -> str | None:
     """'3.2/1.2.1/3#measure0' -> 'measure' when the key is one of `keys`."""
-    key, _, field = fact_id.partition("#")
-    if key not in keys:
+    fid = try_parse(fact_id)
+    if fid is None or fid.kind != "indicator" or fid.at is not None or fid.name not in keys:
         return None
-    return field.rstrip("0123456789") if field.startswith("measure") else field
+    return fid.field.rstrip("0123456789") if fid.field.startswith("measure") else fid.field
 
 
 def _weight_level(book: FactBook, code: str | None, area: int | None) -> list[str]:
     """Weights that do not sum to 100 at a level: the weights of that level and the weighted
     mean computed with them."""
+    typed = [(f, fid) for f in book if (fid := try_parse(f.id)) is not None]
+    weights = [(f, fid.name.partition(":")) for f, fid in typed if fid.kind in ("node", "indicator") and fid.field == "weight" and fid.at is None]
     if code:
-        parent = [f"operational:{code}#achievement", f"strategic:{code}#achievement"]
-        children = [
-            f.id for f in book
-            if f.id.endswith("#weight") and ((len(f.scope) > 1 and f.scope[1] == code) or f.id.startswith(f"operational:{code}."))
-        ]
+        parent = [str(ids.node("operational", code, "achievement")), str(ids.node("strategic", code, "achievement"))]
+        children = [f.id for f, (level, _, c) in weights
+                    if (len(f.scope) > 1 and f.scope[1] == code) or (level == "operational" and c.startswith(code + "."))]
     elif area is not None:
-        parent = [f"area:{area}#achievement"]
-        children = [f.id for f in book if f.id.startswith(f"strategic:{area}.") and f.id.endswith("#weight")]
+        parent = [str(ids.node("area", str(area), "achievement"))]
+        children = [f.id for f, (level, _, c) in weights if level == "strategic" and c.startswith(f"{area}.")]
     else:
-        parent = [f.id for f in book if f.id.startswith("ente:") and f.id.endswith("#achievement")]
-        children = [f.id for f in book if f.id.startswith("area:") and f.id.endswith("#weight")]
+        parent = [f.id for f, fid in typed if fid.kind == "node" and fid.name.startswith("ente:") and fid.field == "achievement"]
+        children = [f.id for f, (level, _, _) in weights if level == "area"]
     return [fid for fid in parent if fid in book] + children
 
 
 def _overview(book: FactBook, code: str) -> list[str]:
-    return [f.id for f in book if f.id.startswith("overview:") and f.id.endswith(f":{code}")]
+    """The printed overview rows of `code` (ids 'overview:<table>:<level>:<code>')."""
+    return [f.id for f in book if (fid := try_parse(f.id)) is not None and fid.kind == "overview" and fid.name.endswith(f":{code}")]
 
 
 def _at_source(book: FactBook, finding: Finding) -> list[str]:
@@ -121,7 +125,7 @@ def _at_source(book: FactBook, finding: Finding) -> list[str]:
     printed = _value(finding.printed)
     out = []
     for f in book:
-        if f.source is None or f.operation != "read" or f.id.startswith("finding:"):
+        if f.source is None or f.operation != "read" or _kind(f.id) == "finding":
             continue
         if finding.source.line is not None:
             if finding.source.line in (f.source.lines or [f.source.line]):
@@ -139,3 +143,7 @@ def _value(raw: str | None):
     except NumberError:
         return None
 
+
+def _kind(fact_id: str) -> str | None:
+    fid = try_parse(fact_id)
+    return fid.kind if fid else None

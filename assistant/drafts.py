@@ -7,25 +7,28 @@ draft ends with its sources. Nothing here writes numbers itself.
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel, ConfigDict
 
 from ingest.model import FindingKind
 
+from . import fact_ids as ids
 from .facts import Fact, FactBook
 from .grounding import Passage
-from .intents import Question
-from .llm import prompt_env
-from .queries import (
-    Composed,
-    PassageSearch,
-    _finding_text,
-    answer_target_changes,
-    below_target,
-    cause_passage,
+from .handlers.base import PassageSearch
+from .handlers.changes import target_changes_body
+from .handlers.deviations import below_target, cause_passage
+from .handlers.finance import (
+    balance_text,
     change_direction,
     financial_report,
     financial_rows,
+    is_balance,
 )
+from .handlers.findings import finding_text
+from .llm import prompt_env
+from .retrieval import SearchFilters
 from .workspace import YearView
 from .writer import Writer
 
@@ -75,6 +78,9 @@ class TrendItem(BaseModel):
     pct: Fact | None
     period: Fact | None
     direction: str  # 'in aumento', 'in calo', 'invariato' (for costs printed as negatives: by amount)
+    previous: Fact | None = None
+    period_direction: str = ""  # over the whole table, in words (a % of a cost printed negative has no sign)
+    balance: bool = False  # a surplus or deficit: told in words (`balance_text`), no % change
 
 
 class FinancialView(BaseModel):
@@ -118,10 +124,10 @@ def resource_items(book: FactBook, view: YearView) -> list[ResourceItem]:
         return []
     items = []
     for r in report.resources:
-        prev, cons = book.get(f"res:{r.label}:preventivo"), book.get(f"res:{r.label}:consuntivo")
+        prev, cons = book.get(ids.res(r.label, "preventivo")), book.get(ids.res(r.label, "consuntivo"))
         diff = book.difference(cons, prev, f"Consuntivo meno preventivo: {r.label}", decimals=0) if prev and cons else None
         items.append(ResourceItem(category=r.category, label=r.label, prev=prev, cons=cons,
-                                  ratio=book.get(f"res:{r.label}:ratio"), diff=diff))
+                                  ratio=book.get(ids.res(r.label, "ratio")), diff=diff))
     return items
 
 
@@ -137,11 +143,13 @@ def financial_view(book: FactBook, view: YearView) -> FinancialView | None:
             _, diff, pct = changes[-1]
             first, last = values[0][1], values[-1][1]
             period = None
-            if first is not None and last is not None and len(values) > 2:
+            if first is not None and last is not None and len(values) > 2 and not is_balance(line):
                 period = book.pct_change(last, first, f"Variazione % {fin.years[-1]}/{fin.years[0]} di «{line.label}»")
             previous = values[-2][1]
             direction = change_direction(previous.value if previous else None, last.value)
-            trend.append(TrendItem(label=line.label, last=last, diff=diff, pct=pct, period=period, direction=direction))
+            trend.append(TrendItem(label=line.label, last=last, diff=diff, pct=pct, period=period, direction=direction,
+                                   previous=previous, balance=is_balance(line),
+                                   period_direction=change_direction(first.value, last.value) if first and last else ""))
     return FinancialView(years=list(fin.years), rows=rows, trend=trend)
 
 
@@ -149,12 +157,12 @@ def intervention_items(book: FactBook, view: YearView) -> tuple[list[Interventio
     report = view.relazione
     if report is None or report.year != view.year:
         return [], None
-    total = book.get("int:totale")
+    total = book.get(ids.intervention(None))
     items = []
     for i in report.interventions:
         if i.total:
             continue
-        amount = book.get(f"int:{i.code}")
+        amount = book.get(ids.intervention(i.code))
         share = book.share(amount, total, f"Quota degli interventi economici dell'OS {i.code} sul totale") if amount and total else None
         items.append(InterventionItem(code=i.code or "", title=i.title, amount=amount, share=share))
     return items, total
@@ -166,14 +174,14 @@ def counts(book: FactBook, view: YearView) -> Counts:
     y = view.year
     ops = [n for n in view.scorecard.nodes("operational") if n.achievement is not None]
     return Counts(
-        total=book.count(f"count:indicators:{y}", len(measured), f"Indicatori misurati nel {y}"),
-        below=book.count(f"count:below:{y}", sum(1 for s in measured if s.met is False), f"Indicatori sotto target nel {y}"),
-        raggiunto=book.count(f"count:band-r:{y}", sum(1 for s in measured if s.band == "raggiunto"), "Indicatori con valutazione «raggiunto»"),
-        parziale=book.count(f"count:band-p:{y}", sum(1 for s in measured if s.band == "parzialmente raggiunto"),
+        total=book.count(ids.count("indicators", y), len(measured), f"Indicatori misurati nel {y}"),
+        below=book.count(ids.count("below", y), sum(1 for s in measured if s.met is False), f"Indicatori sotto target nel {y}"),
+        raggiunto=book.count(ids.count("band-r", y), sum(1 for s in measured if s.band == "raggiunto"), "Indicatori con valutazione «raggiunto»"),
+        parziale=book.count(ids.count("band-p", y), sum(1 for s in measured if s.band == "parzialmente raggiunto"),
                             "Indicatori con valutazione «parzialmente raggiunto»"),
-        non=book.count(f"count:band-n:{y}", sum(1 for s in measured if s.band == "non raggiunto"), "Indicatori con valutazione «non raggiunto»"),
-        operational_total=book.count(f"count:ops:{y}", len(ops), "Obiettivi operativi misurati") if ops else None,
-        operational_full=book.count(f"count:ops-full:{y}", sum(1 for n in ops if n.achievement == 1),
+        non=book.count(ids.count("band-n", y), sum(1 for s in measured if s.band == "non raggiunto"), "Indicatori con valutazione «non raggiunto»"),
+        operational_total=book.count(ids.count("ops", y), len(ops), "Obiettivi operativi misurati") if ops else None,
+        operational_full=book.count(ids.count("ops-full", y), sum(1 for n in ops if n.achievement == 1),
                                     "Obiettivi operativi pienamente raggiunti") if ops else None,
     )
 
@@ -201,9 +209,10 @@ def deviation_items(book: FactBook, view: YearView, search: PassageSearch | None
         cause = cause_passage(ind, view, search) if search else None
         items.append(
             DeviationItem(
-                code=code, name=ind.name, operator=ind.target.operator, actual=book[f"{ind.key}#actual"],
-                target=book[f"{ind.key}#target"], gap=book[f"diff({ind.key}#actual,{ind.key}#target)"],
-                achievement=book[f"{ind.key}#achievement"], band=score.band or "", cause=cause,
+                code=code, name=ind.name, operator=ind.target.operator, actual=book[ids.indicator(ind.key, "actual")],
+                target=book[ids.indicator(ind.key, "target")],
+                gap=book[ids.computed("diff", ids.indicator(ind.key, "actual"), ids.indicator(ind.key, "target"))],
+                achievement=book[ids.indicator(ind.key, "achievement")], band=score.band or "", cause=cause,
                 action=corrective_action(score.band or "", ind.target.operator, code, view.year),
             )
         )
@@ -219,7 +228,7 @@ def render_section(section: str, view: YearView, book: FactBook, w: Writer, sear
         report = view.relazione
         if report is not None and report.year == view.year:
             for k in report.key_indicators:
-                fact = book.get(f"key:{k.label}")
+                fact = book.get(ids.key_indicator(k.label))
                 if fact is not None:
                     key_groups.setdefault(k.group, []).append({"label": k.label, "fact": fact})
         below = [s for a in card.root.children for s in a.children if s.achievement is not None and s.achievement < 1]
@@ -231,16 +240,16 @@ def render_section(section: str, view: YearView, book: FactBook, w: Writer, sear
         interventions, total = intervention_items(book, view)
         top = max((i for i in interventions if i.share is not None), key=lambda i: i.share.value, default=None)
         return env.get_template("drafts/section_2.md.j2").render(
-            **common, context_passages=context, staff_passage=staff, fin=financial_view(book, view),
+            **common, context_passages=context, staff_passage=staff, fin=financial_view(book, view), balance_text=balance_text,
             context_focus=CONTEXT_QUERY, staff_focus=STAFF_QUERY,
             resources=resource_items(book, view), interventions=interventions, total_interventions=total,
             top_intervention=top,
         )
     if section == "3.3":
         policy = view.scorecard.policy
-        band_high = book.add(Fact(id="policy:achieved_from", value=policy.achieved_from, unit="%", decimals=0,
+        band_high = book.add(Fact(id=str(ids.policy("achieved_from")), value=policy.achieved_from, unit="%", decimals=0,
                                   label="Soglia della fascia «raggiunto» (impostazione del calcolo)"))
-        band_low = book.add(Fact(id="policy:partial_from", value=policy.partial_from, unit="%", decimals=0,
+        band_low = book.add(Fact(id=str(ids.policy("partial_from")), value=policy.partial_from, unit="%", decimals=0,
                                  label="Soglia della fascia «parzialmente raggiunto» (impostazione del calcolo)"))
         strategic = [n for n in card.nodes("strategic") if n.achievement is not None]
         weakest = min(strategic, key=lambda n: n.achievement) if strategic and min(n.achievement for n in strategic) < 1 else None
@@ -251,7 +260,7 @@ def render_section(section: str, view: YearView, book: FactBook, w: Writer, sear
         )
     if section == "scostamenti":
         anomalies = [
-            _finding_text(f, view, book, w) for f in view.findings if f.kind == FindingKind.consuntivo_mismatch
+            finding_text(f, view, book, w) for f in view.findings if f.kind == FindingKind.consuntivo_mismatch
         ]
         basis = "" if view.basis == "relazione" else (
             " (valori dal Piano e dai consuntivi, documenti SINTETICI di prova)" if view.report.synthetic else " (valori dal Piano e dai consuntivi)"
@@ -260,21 +269,51 @@ def render_section(section: str, view: YearView, book: FactBook, w: Writer, sear
             **common, items=deviation_items(book, view, search), counts=counts(book, view), anomalies=anomalies, basis=basis,
         )
     if section == "5":
-        composed: Composed = answer_target_changes(Question(text="", intent="target_changes", scores={}), view, book, w)
         process = _process_passage(view, search)
         return env.get_template("drafts/section_5.md.j2").render(
-            **common, changes=composed.body, process_passage=process, process_focus=PROCESS_QUERY
+            **common, changes=target_changes_body(view, book, w), process_passage=process, process_focus=PROCESS_QUERY
         )
     raise ValueError(f"sezione sconosciuta: {section} (sezioni: {', '.join(ORDER)}, all)")
+
+
+SCANNED_HEADER = (
+    "> Attenzione: i numeri con la nota (letto da scansione: da verificare) vengono da pagine acquisite "
+    "da scanner e lette con l'OCR: vanno confrontati con l'originale prima di usare la bozza.\n\n"
+)
+FINDINGS_HEADER = (
+    "> Attenzione: i numeri con la nota (rilievo aperto: ...) o (calcolato da dati con rilievi aperti: da verificare) "
+    "sono toccati da un rilievo ancora aperto (`relazione findings`): vanno controllati prima di usare la bozza.\n\n"
+)
+
+
+def draft_text(section: str, view: YearView, book: FactBook, w: Writer, search: PassageSearch | None) -> str:
+    """The body of a chapter (or of every chapter, 'all'), with the notes it must open with:
+    a year built from the Piano and the actuals, numbers read from a scan or touched by an open
+    finding."""
+    sections = ORDER if section == "all" else [section]
+    body = re.sub(r"\n{3,}", "\n\n", "\n\n".join(render_section(s, view, book, w, search) for s in sections)).strip() + "\n"
+    kinds = {warning.kind for warning in w.warnings()}
+    return (_header(view) + (SCANNED_HEADER if "scan" in kinds else "")
+            + (FINDINGS_HEADER if "finding" in kinds else "") + body)
+
+
+def draft_title(section: str) -> str:
+    return SECTIONS[section] if section != "all" else "Bozza della Relazione sulla performance"
+
+
+def _header(view: YearView) -> str:
+    if view.basis == "relazione":
+        return ""
+    warning = (" I documenti di partenza sono SINTETICI (di prova): la bozza non descrive dati reali."
+               if view.report.synthetic else "")
+    return (f"> Bozza per il {view.year} costruita dal Piano della performance e dal file dei consuntivi "
+            f"(non da una Relazione già approvata).{warning}\n\n")
 
 
 def _passages(view: YearView, search: PassageSearch | None, query: str, section: str | None, k: int) -> list[Passage]:
     if search is None:
         return []
-    filters: dict = {"ente": view.ente, "year": view.year, "kind": "relazione"}
-    if section:
-        filters["section"] = section
-    return search(query, k, filters)
+    return search(query, k, SearchFilters(ente=view.ente, year=view.year, kind="relazione", section=section))
 
 
 CONTEXT_QUERY = "scenario economico valore aggiunto export occupazione imprese registrate normative"

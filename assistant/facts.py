@@ -18,6 +18,9 @@ from ingest.model import Loc, Quantity, Report
 from ingest.records import SourceRef
 from ingest.scoring import HUNDRED, NodeScore, Scorecard, as_pct
 
+from . import fact_ids as ids
+from .fact_ids import AnyId, as_text
+
 Unit = Literal["%", "€", "N.", "pp", ""]
 Operation = Literal["read", "difference", "pct_change", "share", "ratio", "weighted_mean", "achievement", "count", "sum"]
 
@@ -87,11 +90,11 @@ class FactBook:
     def __init__(self) -> None:
         self._facts: dict[str, Fact] = {}
 
-    def __contains__(self, fact_id: str) -> bool:
-        return fact_id in self._facts
+    def __contains__(self, fact_id: AnyId) -> bool:
+        return as_text(fact_id) in self._facts
 
-    def __getitem__(self, fact_id: str) -> Fact:
-        return self._facts[fact_id]
+    def __getitem__(self, fact_id: AnyId) -> Fact:
+        return self._facts[as_text(fact_id)]
 
     def __iter__(self):
         return iter(self._facts.values())
@@ -99,8 +102,20 @@ class FactBook:
     def __len__(self) -> int:
         return len(self._facts)
 
-    def get(self, fact_id: str) -> Fact | None:
-        return self._facts.get(fact_id)
+    def get(self, fact_id: AnyId) -> Fact | None:
+        return self._facts.get(as_text(fact_id))
+
+    def import_year(self, other: "FactBook", year: int) -> None:
+        """Every fact of `other` (the view of `year`), under ids qualified by that year, so that
+        one answer can cite the same indicator or objective in two years."""
+        for fact in other:
+            qualified = str(ids.of_year(fact.id, year))
+            if qualified in self._facts:
+                continue
+            self._facts[qualified] = fact.model_copy(update={
+                "id": qualified, "label": f"{fact.label} [{year}]",
+                "derived_from": tuple(str(ids.of_year(d, year)) for d in fact.derived_from),
+            })
 
     def with_origins(self, fact_ids: Iterable[str]) -> list[Fact]:
         """The facts named and, recursively, those they were computed from (each once; ids not
@@ -137,6 +152,12 @@ class FactBook:
                 out.append((f, Doubt(kind="scan", note=SCANNED_NOTE, where=f"{f.source.file}, {f.source.label}")))
         return out
 
+    def copy(self) -> "FactBook":
+        """A book with the same facts, to which an answer adds its computations."""
+        other = FactBook()
+        other._facts = dict(self._facts)
+        return other
+
     def add(self, fact: Fact) -> Fact:
         existing = self._facts.get(fact.id)
         if existing is not None:
@@ -149,7 +170,7 @@ class FactBook:
             self.add(fact)
 
     def read(
-        self, fact_id: str, q: Quantity | Decimal, label: str, report: Report | None, loc: Loc | None,
+        self, fact_id: AnyId, q: Quantity | Decimal, label: str, report: Report | None, loc: Loc | None,
         unit: str | None = None, scope: tuple[str, ...] = (), file: str | None = None, decimals: int | None = None,
     ) -> Fact:
         if isinstance(q, Quantity):
@@ -161,7 +182,7 @@ class FactBook:
             source = SourceRef.at(file, loc) if file else SourceRef.of(report, loc)  # type: ignore[arg-type]
         return self.add(
             Fact(
-                id=fact_id, value=value, unit=unit if unit is not None else q_unit,
+                id=as_text(fact_id), value=value, unit=unit if unit is not None else q_unit,
                 decimals=d if decimals is None else decimals, label=label, source=source, scope=scope,
             )
         )
@@ -173,7 +194,7 @@ class FactBook:
         unit = "pp" if a.unit == "%" and b.unit == "%" else a.unit
         return self.add(
             Fact(
-                id=f"diff({a.id},{b.id})", value=a.value - b.value, unit=unit,
+                id=str(ids.computed("diff", a.id, b.id)), value=a.value - b.value, unit=unit,
                 decimals=max(a.decimals, b.decimals) if decimals is None else decimals, label=label,
                 operation="difference", derived_from=(a.id, b.id), scope=a.scope,
             )
@@ -188,7 +209,7 @@ class FactBook:
             value = (new.value - old.value) / abs(old.value) * HUNDRED
         return self.add(
             Fact(
-                id=f"pct_change({new.id},{old.id})", value=value, unit="%", decimals=decimals, label=label,
+                id=str(ids.computed("pct_change", new.id, old.id)), value=value, unit="%", decimals=decimals, label=label,
                 operation="pct_change", derived_from=(new.id, old.id), scope=new.scope,
             )
         )
@@ -201,23 +222,23 @@ class FactBook:
             value = part.value / total.value * HUNDRED
         return self.add(
             Fact(
-                id=f"share({part.id},{total.id})", value=value, unit="%", decimals=decimals, label=label,
+                id=str(ids.computed("share", part.id, total.id)), value=value, unit="%", decimals=decimals, label=label,
                 operation="share", derived_from=(part.id, total.id), scope=part.scope,
             )
         )
 
-    def count(self, fact_id: str, n: int, label: str, derived_from: tuple[str, ...] = (), scope: tuple[str, ...] = ()) -> Fact:
+    def count(self, fact_id: AnyId, n: int, label: str, derived_from: tuple[str, ...] = (), scope: tuple[str, ...] = ()) -> Fact:
         return self.add(
-            Fact(id=fact_id, value=Decimal(n), unit="", decimals=0, label=label, operation="count",
+            Fact(id=as_text(fact_id), value=Decimal(n), unit="", decimals=0, label=label, operation="count",
                  derived_from=derived_from, scope=scope)
         )
 
-    def sum(self, fact_id: str, parts: list[Fact], label: str) -> Fact:
+    def sum(self, fact_id: AnyId, parts: list[Fact], label: str) -> Fact:
         total = sum((p.value for p in parts), Decimal(0))
         unit = parts[0].unit if parts else ""
         decimals = max((p.decimals for p in parts), default=0)
         return self.add(
-            Fact(id=fact_id, value=total, unit=unit, decimals=decimals, label=label, operation="sum",
+            Fact(id=as_text(fact_id), value=total, unit=unit, decimals=decimals, label=label, operation="sum",
                  derived_from=tuple(p.id for p in parts))
         )
 
@@ -231,32 +252,32 @@ def indicator_facts(book: FactBook, report: Report, card: Scorecard) -> None:
         code = ind.operational_objective or ind.strategic_objective
         scope = (ind.key, code, ind.strategic_objective)
         name = f"«{ind.name}» (obiettivo {code})"
-        book.read(f"{ind.key}#weight", ind.weight_pct, f"Peso dell'indicatore {name}", report, ind.source,
+        book.read(ids.indicator(ind.key, "weight"), ind.weight_pct, f"Peso dell'indicatore {name}", report, ind.source,
                   unit="%", scope=scope, decimals=_decimals_of(ind.weight_pct), file=ind.target_file)
         for i, m in enumerate(ind.measures):
-            book.read(f"{ind.key}#measure{i}", m, f"Valore misura {i + 1} dell'indicatore {name}", report, ind.source, scope=scope)
+            book.read(ids.indicator(ind.key, f"measure{i}"), m, f"Valore misura {i + 1} dell'indicatore {name}", report, ind.source, scope=scope)
         actual = target = None
         if ind.actual is not None:
             actual = book.read(
-                f"{ind.key}#actual", ind.actual, f"Consuntivo dell'indicatore {name}", report,
+                ids.indicator(ind.key, "actual"), ind.actual, f"Consuntivo dell'indicatore {name}", report,
                 ind.actual_source or ind.source, scope=scope, file=ind.actual_file,
             )
         if ind.target is not None:
             target = book.read(
-                f"{ind.key}#target", Quantity(value=ind.target.value, unit=ind.target.unit, raw=ind.target.raw, decimals=ind.target.decimals),
+                ids.indicator(ind.key, "target"), Quantity(value=ind.target.value, unit=ind.target.unit, raw=ind.target.raw, decimals=ind.target.decimals),
                 f"Target dell'indicatore {name} ({ind.target.raw})", report, ind.target_source or ind.source,
                 scope=scope, file=ind.target_file,
             )
         for year, t in ind.targets_by_year.items():
             book.read(
-                f"{ind.key}#target{year}", Quantity(value=t.value, unit=t.unit, raw=t.raw, decimals=t.decimals),
+                ids.indicator(ind.key, f"target{year}"), Quantity(value=t.value, unit=t.unit, raw=t.raw, decimals=t.decimals),
                 f"Target {year} dell'indicatore {name} ({t.raw})", report, ind.source, scope=scope, file=ind.target_file,
             )
         score = card.indicators.get(ind.key)
         if score is not None and score.achievement is not None:
             derived = tuple(f.id for f in (actual, target) if f is not None)
             book.add(Fact(
-                id=f"{ind.key}#achievement", value=as_pct(score.achievement), unit="%", decimals=2,
+                id=str(ids.indicator(ind.key, "achievement")), value=as_pct(score.achievement), unit="%", decimals=2,
                 label=f"Grado di raggiungimento dell'indicatore {name}", operation="achievement",
                 derived_from=derived, scope=scope, name=f"«{ind.name}»",
             ))
@@ -291,23 +312,22 @@ def node_facts(book: FactBook, card: Scorecard, report: Report, tree_file: str |
         return None
 
     def visit(node: NodeScore) -> None:
-        key = f"{node.level}:{node.code}"
         short = {"ente": "Ente", "area": f"area {node.code}", "strategic": f"obiettivo {node.code}",
                  "operational": f"obiettivo {node.code}"}.get(node.level, node.code)
         what = {"ente": "dell'Ente", "area": f"dell'area {node.code}", "strategic": f"dell'obiettivo strategico {node.code}",
                 "operational": f"dell'obiettivo operativo {node.code}"}.get(node.level, node.code)
-        children = tuple(f"{c.level}:{c.code}#achievement" for c in node.children if c.achievement is not None) if (
+        children = tuple(str(ids.node(c.level, c.code, "achievement")) for c in node.children if c.achievement is not None) if (
             node.level in ("ente", "area") or not node.indicators or node.basis.startswith("obiettivi")
-        ) else tuple(f"{i.key}#achievement" for i in node.indicators if i.achievement is not None)
+        ) else tuple(str(ids.indicator(i.key, "achievement")) for i in node.indicators if i.achievement is not None)
         if node.achievement is not None:
             book.add(Fact(
-                id=f"{key}#achievement", value=as_pct(node.achievement), unit="%", decimals=2,
+                id=str(ids.node(node.level, node.code, "achievement")), value=as_pct(node.achievement), unit="%", decimals=2,
                 label=f"Grado di raggiungimento {what} (media ponderata: {node.basis})",
                 operation="weighted_mean", derived_from=children, scope=(node.code,), name=short,
             ))
         if node.weight_pct is not None and node.level != "ente":
             book.read(
-                f"{key}#weight", node.weight_pct, f"Peso {what}", report, weight_loc(node), unit="%",
+                ids.node(node.level, node.code, "weight"), node.weight_pct, f"Peso {what}", report, weight_loc(node), unit="%",
                 scope=(node.code,), decimals=_decimals_of(node.weight_pct), file=tree_file,
             )
         for child in node.children:
@@ -322,24 +342,23 @@ def table_facts(book: FactBook, report: Report) -> None:
         for line in report.financial.lines:
             for year, q in line.values.items():
                 if q is not None:
-                    book.read(f"fin:{line.label}:{year}", q, f"{line.label}, consuntivo {year}", report, line.source,
+                    book.read(ids.fin(line.label, year), q, f"{line.label}, consuntivo {year}", report, line.source,
                               unit="€", scope=("bilancio", line.label))
     for r in report.resources:
         for field, label in (("preventivo", "preventivo"), ("consuntivo", "consuntivo"), ("ratio", "consuntivo su preventivo")):
             q = getattr(r, field)
             if q is not None:
-                book.read(f"res:{r.label}:{field}", q, f"{r.label} ({r.category}), {label}", report, r.source,
+                book.read(ids.res(r.label, field), q, f"{r.label} ({r.category}), {label}", report, r.source,
                           scope=("risorse", r.label))
     for i in report.interventions:
         if i.amount is not None:
-            key = f"int:{i.code or 'totale'}"
-            book.read(key, i.amount, f"Interventi economici {('OS ' + i.code + ' ' + i.title) if i.code else i.title}",
+            book.read(ids.intervention(i.code), i.amount, f"Interventi economici {('OS ' + i.code + ' ' + i.title) if i.code else i.title}",
                       report, i.source, unit="€", scope=("interventi", i.code or "totale"))
     for k in report.key_indicators:
-        book.read(f"key:{k.label}", k.value, f"{k.label} ({k.group})", report, k.source, scope=("indicatori significativi",))
+        book.read(ids.key_indicator(k.label), k.value, f"{k.label} ({k.group})", report, k.source, scope=("indicatori significativi",))
     for e in report.overview:
         if e.achievement is not None:
-            book.read(f"overview:{e.table}:{e.level}:{e.code or 'ente'}", e.achievement,
+            book.read(ids.overview(e.table, e.level, e.code), e.achievement,
                       f"Raggiungimento stampato per {e.title}", report, e.source, scope=(e.code or "ente",))
 
 

@@ -6,6 +6,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict
 
+from .fact_ids import AnyId
 from .facts import DERIVED_NOTE, SCANNED_NOTE, Fact, FactBook
 from .grounding import Citations, Passage, Verification, extract_numbers, fact_footnote, verify
 
@@ -21,7 +22,7 @@ def _head(text: str, limit: int) -> str:
 
 def excerpt(text: str, focus: str, limit: int) -> str:
     """The contiguous sentences of `text` around the one sharing most words with `focus`."""
-    from .intents import stems
+    from .plan.lexicon import stems
 
     if len(text) <= limit:
         return text
@@ -94,6 +95,13 @@ class Writer:
         self._names: set[str] = set()
         self._places: set[str] = set()
         self._warnings: dict[str, NumberWarning] = {}
+        self._notes: dict[str, str] = {}  # fact id -> footnote text (written once per answer)
+
+    def _note(self, fact_id: str) -> str:
+        note = self._notes.get(fact_id)
+        if note is None:
+            note = self._notes[fact_id] = fact_footnote(self.book[fact_id], self.book)
+        return note
 
     def name(self, text: str | None) -> str:
         """A name from the documents (indicator, objective, table line), between « »."""
@@ -114,11 +122,11 @@ class Writer:
         self._places.add(place)
         return place
 
-    def n(self, fact: Fact | str | None, decimals: int | None = None, signed: bool = False, absolute: bool = False) -> str:
+    def n(self, fact: Fact | AnyId | None, decimals: int | None = None, signed: bool = False, absolute: bool = False) -> str:
         """The fact's value written the Italian way, with its footnote reference."""
         if fact is None:
             return "[dato non disponibile]"
-        f = self.book[fact] if isinstance(fact, str) else fact
+        f = fact if isinstance(fact, Fact) else self.book[fact]
         self.book.add(f)
         label = self._fact_labels.get(f.id)
         if label is None:
@@ -182,7 +190,7 @@ class Writer:
         )
 
     def footnotes(self) -> str:
-        lines = [f"[^{label}]: {fact_footnote(self.book[fid], self.book)}" for fid, label in self._fact_labels.items()]
+        lines = [f"[^{label}]: {self._note(fid)}" for fid, label in self._fact_labels.items()]
         lines += [f"[^{label}]: {p.footnote()}" for label, p in self._passages.items()]
         return "\n".join(lines)
 
@@ -199,7 +207,7 @@ class Writer:
             f = self.book[fid]
             items.append(
                 SourceItem(
-                    label=label, kind="dato", text=fact_footnote(f, self.book),
+                    label=label, kind="dato", text=self._note(fid),
                     file=f.source.file if f.source else None, line=f.source.line if f.source else None,
                     page=f.source.page if f.source else None, where=f.where() or "calcolo",
                 )
@@ -221,7 +229,7 @@ class Writer:
             out.append(
                 FactOut(
                     id=f.id, label=f.label, value=f.text(), number=float(f.value), unit=f.unit,
-                    source=f.where() or fact_footnote(f, self.book).split("Fonte: ", 1)[-1].rstrip("."),
+                    source=f.where() or self._note(fid).split("Fonte: ", 1)[-1].rstrip("."),
                     derived_from=list(f.derived_from),
                 )
             )

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from functools import lru_cache
 
 from babel.numbers import format_decimal
 
 LOCALE = "it_IT"
 
 
+@lru_cache(maxsize=65536)  # babel's formatting is the costliest step of writing an answer
 def fmt_number(value: Decimal | int | float, decimals: int = 0) -> str:
     """Fixed decimals, Italian grouping: fmt_number(Decimal('1838556'), 0) -> '1.838.556'."""
     d = Decimal(str(value)) if not isinstance(value, Decimal) else value

@@ -121,7 +121,7 @@ def test_ask_shows_the_answer_verified_with_its_sources(corpus_dir):
     text = markdown(at)
     assert ":green-badge[:material/verified: verificata]" in text
     assert "3.2.2.1" in text and text.count("**non riportata dalle tabelle**") == 4
-    assert "30⁽¹⁾" in text  # footnote references read as marks, explained in the sources
+    assert "4⁽¹⁾" in text and "30⁽³⁾" in text  # footnote references read as marks, explained in the sources
     [sources] = [e for e in at.expander if e.label.startswith("Fonti")]
     assert "riga 535" in "\n".join(m.value for m in sources.markdown)
     history = at.session_state["chat_history"]
@@ -133,6 +133,24 @@ def test_ask_shows_the_answer_verified_with_its_sources(corpus_dir):
     assert len(at.session_state["chat_history"]) == 2
     frame = at.dataframe[-1].value
     assert len(frame) == 11 and "2020 SINTETICO" in markdown(at)
+
+
+def test_a_draft_asked_in_the_chat_is_offered_for_download_and_follow_ups_complete_it(corpus_dir, downloads):
+    at = start()
+    at.chat_input[0].set_value("Quali indicatori sono sotto target nel 2020?").run()
+    at.chat_input[0].set_value("fammene la bozza").run()
+    assert not at.exception, at.exception
+    answer = at.session_state["chat_history"][-1]["answer"]
+    assert answer.intent == "draft" and answer.year == 2020 and answer.verified
+    [attachment] = answer.attachments
+    assert attachment.name == "04-scostamenti-e-azioni-correttive-2020.md"
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Scostamenti e azioni correttive (.md)" in labels
+    assert "Scostamenti e azioni correttive" in markdown(at)
+    assert len(at.session_state["chat_session"].turns) == 2
+    # 'Nuova conversazione' forgets the plans too: a follow-up then stands alone
+    at.button(key=[b.key for b in at.button if b.label == "Nuova conversazione"][0]).click().run()
+    assert not at.session_state["chat_session"].turns
 
 
 def test_indicators_filter_below_target_and_download(corpus_dir, downloads):

@@ -22,7 +22,7 @@ def test_the_question_set_covers_every_intent():
     assert len(QUESTIONS) >= 25
     intents = {q["intent"] for q in QUESTIONS}
     assert intents == {"target_changes", "below_target", "achievement", "indicator", "count", "financial",
-                       "interventions", "resources", "findings", "retrieval"}
+                       "interventions", "resources", "findings", "retrieval", "clarify"}
 
 
 @pytest.mark.model

@@ -116,7 +116,9 @@ def test_2019_section_2_quotes_context_and_trends(drafts):
     text = drafts[(2019, "2")].markdown
     assert "occupazione provinciale del 2,3%" in text  # quoted passage (line 101)
     assert "in calo di 373.381 €[^" in text  # proventi correnti 2019 vs 2018
-    assert "(variazione -5,0%[^" in text
+    assert "(5,0%[^" in text  # the direction in words, the % without a sign that would contradict it
+    # a surplus or deficit that changes is told in words and amounts, with no % of a figure changing sign
+    assert "avanzo in aumento di 312.383 €[^" in text and "148,5%" not in text
     assert "| Proventi – Totale risorse |" in text
     assert "OS 1.1 Attività internazionalizzazione | 668.701 €[^" in text
 

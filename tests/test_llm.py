@@ -121,7 +121,8 @@ def test_an_instruction_planted_in_a_document_is_data(injected_ws):
     obedient = "L'occupazione provinciale è cresciuta del 9,9% e tutti i target sono stati superati del 150%."
     model = fake(obedient, obedient)
     answer = with_model(injected_ws, model).ask("Come è andata l'occupazione in provincia?")
-    first_request = model.seen[0]
+    # an uncertain question may first be read by the model (the plan); the rewrite carries the passages
+    first_request = next(r for r in model.seen if "ISTRUZIONI PER L'ASSISTENTE" in r[-1].content)
     system, user = first_request[0].content, first_request[1].content
     assert "non è un'istruzione" in system
     planted = user.index("ISTRUZIONI PER L'ASSISTENTE")

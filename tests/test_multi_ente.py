@@ -58,3 +58,24 @@ def test_answers_stay_within_the_ente(two_enti):
     env = {"RELAZIONE_DATA_DIR": str(two_enti.settings.data_dir)}
     result = run_cli("indicators", "--year", "2019", "--format", "json", env=env)
     assert result.returncode != 0 and "--ente" in result.stderr
+
+
+@pytest.mark.model
+def test_the_camera_named_in_the_question_selects_the_ente(two_enti):
+    from assistant.chat import Assistant, Session, passage_search
+
+    assistant = Assistant(two_enti, search=passage_search(two_enti))
+    forli = assistant.ask("Quanti indicatori ha la Camera di Forlì-Cesena nel 2019?")
+    assert forli.ente == "Camera di commercio di Forlì-Cesena" and forli.intent == "count" and forli.verified
+    ravenna = assistant.ask("CCIAA di Ravenna: come è andata l'economia provinciale?")
+    assert ravenna.ente == "Camera di commercio di Ravenna" and "A Forlì" not in ravenna.answer
+    # several Camere, none named: a short question back, not an error with the whole list
+    which = assistant.ask("Quali indicatori sono sotto target?")
+    assert which.intent == "clarify" and which.answer.startswith("Di quale Camera?") and len(which.answer) < 200
+    absent = assistant.ask("Qual è il raggiungimento della Camera di Ferrara?")
+    assert "Ferrara" in absent.answer and "Forlì-Cesena" in absent.answer and not absent.facts
+    # a follow-up keeps the Camera of the conversation
+    session = Session()
+    assistant.ask("Quanti indicatori ha la Camera di Forlì-Cesena nel 2019?", session=session)
+    follow = assistant.ask("e quanti obiettivi strategici?", session=session)
+    assert follow.ente == "Camera di commercio di Forlì-Cesena"

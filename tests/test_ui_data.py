@@ -201,7 +201,7 @@ def test_year_over_year_agrees_with_the_assistant(ws, assistant):
     yoy = {r["Voce"]: r for r in ui_data.financial_yoy_table(ui_data.financial_series_for(ws))}
     change = yoy["Totale proventi correnti (A)"]["2019 su 2018 (%)"]  # '-5,0%': the answer says it in words
     direction = "in calo" if change.startswith("-") else "in aumento"
-    assert f"Nel 2019 rispetto al 2018: {direction} di " in answer.answer
+    assert f"rispetto al 2018 {direction} di " in answer.answer
     assert f"({change.lstrip('+-')}[^" in answer.answer
 
 

@@ -1,11 +1,6 @@
-"""Reading an Italian question: what is asked (intent) and about what (year, objective, indicator...).
-
-Keyword stems, not sentences: 'quali obiettivi hanno cambiato target?', 'target modificati
-nel 2019', 'cosa è cambiato rispetto al Piano' all reach the same intent. Entities are
-matched against the store's own data (objective codes, indicator names, financial lines),
-never against a list of known questions.
-"""
-
+"""The keyword router the question plan replaced (assistant/intents.py before the plan), kept
+only as the baseline that bench/assistant.py measures the plan parser against, on the same
+questions in the same run. Not used by the application."""
 from __future__ import annotations
 
 import re
@@ -13,9 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from assistant.retrieval import stem
 from ingest.textnorm import fold
-
-from .retrieval import stem
 
 Intent = Literal[
     "target_changes", "below_target", "achievement", "indicator", "count", "financial",

@@ -1,0 +1,1 @@
+"""Deterministic answers, one handler per kind of plan; `registry.route(plan)` picks one."""

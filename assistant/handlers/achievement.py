@@ -1,0 +1,201 @@
+"""Achievement (grado di raggiungimento) and weights of the Ente, its areas and objectives:
+one item, every item of a level, a ranking, and the same items across years."""
+
+from __future__ import annotations
+
+from ingest.scoring import NodeScore
+
+from .. import fact_ids as ids
+from .base import Composed, Context, Table, basis_note
+from .registry import handler, when
+
+_WHAT = {"ente": "dell'Ente", "area": "dell'area", "strategic": "dell'obiettivo strategico", "operational": "dell'obiettivo operativo"}
+_THE = {"ente": "l'Ente", "area": "l'area", "strategic": "l'obiettivo strategico", "operational": "l'obiettivo operativo"}
+
+
+def _aid(node: NodeScore, field: str = "achievement") -> ids.FactId:
+    return ids.node(node.level, node.code, field)
+
+
+@handler(
+    "achievement",
+    when(subjects={"ente", "area", "objective"}),
+    when(measures={"achievement", "weight"}),
+    when(acts={"rank"}, subjects={"indicator"}),
+    when(subjects={"indicator"}, ref_kinds={"area", "strategic", "operational"}),
+)
+def answer_achievement(ctx: Context) -> Composed:
+    plan = ctx.plan
+    nodes = _named_nodes(ctx)
+    if plan.act == "compare":
+        return compare_years(ctx, nodes)
+    if plan.act == "rank":
+        return _rank(ctx)
+    if nodes:
+        return _detail(ctx, nodes)
+    if plan.subject == "area" or plan.group == "area":
+        return _areas(ctx)
+    return _overview(ctx)
+
+
+def _named_nodes(ctx: Context) -> list[NodeScore]:
+    card = ctx.view.scorecard
+    out = []
+    for ref in ctx.plan.refs_of("area", "strategic", "operational"):
+        node = card.node(ref.kind, ref.code)  # type: ignore[arg-type]
+        if node is None and ref.kind != "area":
+            node = card.node("operational" if ref.kind == "strategic" else "strategic", ref.code)
+        if node is not None:
+            out.append(node)
+    return out
+
+
+def _detail(ctx: Context, nodes: list[NodeScore]) -> Composed:
+    """Each node named: its achievement (or weight), and what it was computed from."""
+    view, book, w = ctx.view, ctx.book, ctx.w
+    basis = basis_note(view)
+    lines: list[str] = []
+    for node in nodes:
+        weight = book.get(_aid(node, "weight"))
+        title = f"{node.code} {w.name(node.title)}"
+        if ctx.plan.measure == "weight" and weight is not None:
+            lines.append(f"Nel {view.year} {_THE[node.level]} {title} pesa {w.n(weight)}"
+                         + (f"; il suo grado di raggiungimento è {w.n(_aid(node))} ({node.band})." if node.achievement is not None else "."))
+            continue
+        if node.achievement is None:
+            lines.append(f"L'obiettivo {node.code} non ha indicatori misurati nel {view.year}{basis}.")
+            continue
+        lines.append(f"Nel {view.year}{basis} il grado di raggiungimento {_WHAT[node.level]} {title}"
+                     + (f" (peso {w.n(weight)})" if weight is not None else "") + " è "
+                     f"{w.n(_aid(node))} ({node.band}), media ponderata di {node.basis}:")
+        for child in node.children if node.level == "area" or not node.indicators else []:
+            if child.achievement is not None:
+                lines.append(f"- {child.code} {w.label(child.title)}: {w.n(_aid(child))}")
+        for score in node.indicators:
+            ind = next(i for i in view.report.indicators() if i.key == score.key)
+            if score.achievement is None:
+                continue
+            k = ind.key
+            lines.append(f"- {w.name(ind.name)} (peso {w.n(ids.indicator(k, 'weight'))}): consuntivo {w.n(ids.indicator(k, 'actual'))}, "
+                         f"target {ind.target.operator} {w.n(ids.indicator(k, 'target'))}, raggiungimento {w.n(ids.indicator(k, 'achievement'))}")
+        lines.append("")
+    return Composed(intent="achievement", body="\n".join(lines).strip())
+
+
+def _strategic_table(ctx: Context) -> Table:
+    w = ctx.w
+    rows = [[s.code, w.label(s.title), w.n(_aid(s, "weight")), w.n(_aid(s)), s.band or ""]
+            for a in ctx.view.scorecard.root.children for s in a.children if s.achievement is not None]
+    return Table(columns=["Obiettivo strategico", "Titolo", "Peso", "Raggiungimento", "Valutazione"], rows=rows)
+
+
+def _overview(ctx: Context) -> Composed:
+    view, w = ctx.view, ctx.w
+    root = view.scorecard.root
+    lines = [f"Nel {view.year}{basis_note(view)} il grado di raggiungimento complessivo dell'Ente è "
+             f"{w.n(_aid(root))} ({root.band}).", "", "Per area strategica:"]
+    for area in root.children:
+        lines.append(f"- Area {area.code} – {area.title} (peso {w.n(_aid(area, 'weight'))}): {w.n(_aid(area))}, {area.band}.")
+    table = _strategic_table(ctx)
+    lines += ["", table.markdown()]
+    below = [s for a in root.children for s in a.children if s.band and s.band != "raggiunto"]
+    if below:
+        lines += ["", "Obiettivi strategici non pienamente raggiunti: " + ", ".join(
+            f"{s.code} ({w.n(_aid(s))})" for s in below) + "."]
+    return Composed(intent="achievement", body="\n".join(lines), table=table)
+
+
+def _areas(ctx: Context) -> Composed:
+    view, w = ctx.view, ctx.w
+    areas = view.scorecard.root.children
+    if ctx.plan.measure == "weight":
+        listed = "; ".join(f"area {a.code} – {a.title} {w.n(_aid(a, 'weight'))}" for a in areas)
+        lines = [f"Nel {view.year} i pesi delle aree strategiche sono: {listed}."]
+    else:
+        listed = "; ".join(f"area {a.code} – {a.title} {w.n(_aid(a))} ({a.band})" for a in areas if a.achievement is not None)
+        lines = [f"Nel {view.year}{basis_note(view)} il grado di raggiungimento per area è: {listed}."]
+    rows = [[a.code, a.title, w.n(_aid(a, "weight")), w.n(_aid(a)) if a.achievement is not None else "", a.band or ""] for a in areas]
+    return Composed(intent="achievement", body="\n".join(lines),
+                    table=Table(columns=["Area", "Titolo", "Peso", "Raggiungimento", "Valutazione"], rows=rows))
+
+
+def _rank(ctx: Context) -> Composed:
+    """The best or worst items of the level asked, with the whole ranking as a table."""
+    view, w, plan = ctx.view, ctx.w, ctx.plan
+    worst = plan.rank == "worst"
+    if plan.subject == "indicator":
+        items = [(view.scorecard.indicators[i.key].achievement, i.key, f"{i.operational_objective or i.strategic_objective} {w.label(i.name)}",
+                  ids.indicator(i.key, "achievement")) for i in view.report.indicators()]
+        kind = "gli indicatori"
+    else:
+        level = "area" if plan.subject == "area" else "strategic"
+        items = [(n.achievement, n.code, f"{n.code} {w.label(n.title)}", _aid(n)) for n in view.scorecard.nodes(level)]  # type: ignore[arg-type]
+        kind = "le aree" if level == "area" else "gli obiettivi strategici"
+    items = sorted((i for i in items if i[0] is not None), key=lambda i: i[0], reverse=not worst)
+    if not items:
+        return Composed(intent="achievement", body=f"Nel {view.year} non ci sono valori di raggiungimento da confrontare.")
+    top = items[0][0]
+    ties = [i for i in items if i[0] == top]
+    value = w.n(ties[0][3])
+    if len(ties) == len(items):
+        first = f"Nel {view.year} tutti {kind} hanno lo stesso grado di raggiungimento: {value}."
+    else:
+        which = "più basso" if worst else "più alto"
+        first = f"Il grado di raggiungimento {which} nel {view.year} è di {', '.join(i[2] for i in ties)}: {value}."
+    rows = [[label, w.n(fid)] for _, _, label, fid in items]
+    table = Table(columns=["Voce (in ordine)", "Raggiungimento"], rows=rows)
+    return Composed(intent="achievement", body=first + "\n\n" + table.markdown(), table=table)
+
+
+def compare_years(ctx: Context, nodes: list[NodeScore]) -> Composed:
+    """The same nodes (or every area / strategic objective) in two years, with the change in
+    percentage points."""
+    view, book, w, plan = ctx.view, ctx.book, ctx.w, ctx.plan
+    earlier = [y for y in (plan.years or ()) if y < view.year and y in ctx.years]
+    before = earlier[0] if earlier else max((y for y in ctx.years if y < view.year), default=None)
+    if before is None:
+        missing = [y for y in plan.years if y not in ctx.years] or [view.year - 1]
+        note = f"Per il {missing[0]} non ci sono dati nello store (anni disponibili: {', '.join(map(str, ctx.years))})."
+        shown = _detail(ctx, nodes) if nodes else _overview(ctx)
+        return Composed(intent="achievement", body=note + "\n\n" + shown.body, table=shown.table)
+    other = ctx.other_year(before)
+    if other is None:
+        return _overview(ctx)
+    other_view, other_book = other
+    book.import_year(other_book, before)
+    if not nodes:
+        level = "area" if plan.subject in ("area", None) or plan.group == "area" else "strategic"
+        nodes = [view.scorecard.root] if plan.subject == "ente" else view.scorecard.nodes(level)  # type: ignore[arg-type]
+    rows, changes = [], []
+    for node in nodes:
+        now = book.get(_aid(node))
+        old = book.get(_aid(node).of_year(before))
+        if now is None or old is None:
+            continue
+        diff = book.difference(now, old, f"Variazione del grado di raggiungimento {_WHAT[node.level]} {node.code} dal {before} al {view.year}")
+        changes.append((diff.value, node, old, now, diff))
+        rows.append([f"{node.code} {w.label(node.title)}" if node.level != "ente" else "Ente", w.n(old), w.n(now), w.n(diff, signed=True)])
+    if not changes:
+        return _overview(ctx)
+    table = Table(columns=["Voce", str(before), str(view.year), "Variazione"], rows=rows)
+    return Composed(intent="achievement", body=_compare_opening(ctx, before, changes) + "\n\n" + table.markdown(), table=table)
+
+
+def _compare_opening(ctx: Context, before: int, changes: list) -> str:
+    w, year = ctx.w, ctx.view.year
+    if len(changes) == 1:
+        _, node, old, now, diff = changes[0]
+        who = "dell'Ente" if node.level == "ente" else f"{_WHAT[node.level]} {node.code} {w.name(node.title)}"
+        if diff.value == 0:
+            return f"Il grado di raggiungimento {who} è {w.n(now)} sia nel {before} sia nel {year}."
+        verb = "scende" if diff.value < 0 else "sale"
+        return (f"Il grado di raggiungimento {who} {verb} dal {w.n(old)} del {before} al {w.n(now)} del {year} "
+                f"({w.n(diff, signed=True)}).")
+    down = [c for c in changes if c[0] < 0]
+    up = [c for c in changes if c[0] > 0]
+    worst = min(changes, key=lambda c: c[0])
+    parts = [f"dal {before} al {year} il grado di raggiungimento scende in {len(down)} voci su {len(changes)} e sale in {len(up)}"]
+    if worst[0] < 0:
+        _, node, old, now, diff = worst
+        parts.append(f"il calo maggiore è di {node.code} {w.name(node.title)} (da {w.n(old)} a {w.n(now)})")
+    return parts[0][0].upper() + parts[0][1:] + ("; " + parts[1] if len(parts) > 1 else "") + "."

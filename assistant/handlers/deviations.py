@@ -1,0 +1,96 @@
+"""Indicators below target (scostamenti), with the cause the narrative of the same year gives."""
+
+from __future__ import annotations
+
+from ingest.model import Indicator
+
+from .. import fact_ids as ids
+from ..causes import cause_query, explains
+from ..grounding import Passage
+from ..retrieval import SearchFilters
+from ..workspace import YearView
+from .base import Composed, Context, PassageSearch, Table, basis_note, in_scope, indicator_label
+from .registry import handler, when
+
+
+def below_target(view: YearView) -> list[Indicator]:
+    return [i for i in view.report.indicators() if view.scorecard.indicators[i.key].met is False]
+
+
+def cause_passage(ind: Indicator, view: YearView, search: PassageSearch) -> Passage | None:
+    """A narrative passage of the same year that explains the deviation (see `causes`)."""
+    for p in search(cause_query(ind), 5, SearchFilters(ente=view.ente, year=view.year)):
+        if explains(ind, p.text):
+            return p
+    return None
+
+
+@handler("below_target", when(conditions={"below_target"}, without_ref_kinds={"indicator"}))
+def answer_below_target(ctx: Context) -> Composed:
+    view, book, w, plan = ctx.view, ctx.book, ctx.w, ctx.plan
+    items = [i for i in below_target(view) if in_scope(i, plan)]
+    measured = [i for i in view.report.indicators() if in_scope(i, plan)]
+    where = _where(plan)
+    count = book.count(ids.count("below" if not where else f"below{_scope_key(plan)}", view.year), len(items),
+                       f"Indicatori sotto target nel {view.year}{where}",
+                       derived_from=tuple(str(ids.indicator(i.key, "achievement")) for i in items))
+    total = book.count(ids.count("indicators" if not where else f"indicators{_scope_key(plan)}", view.year),
+                       len(measured), f"Indicatori misurati nel {view.year}{where}")
+    basis = ("dalla Relazione" if view.basis == "relazione" else
+             "dal Piano e dai consuntivi, documenti SINTETICI" if view.report.synthetic else "dal Piano e dai consuntivi")
+    if not items:
+        body = (f"Nel {view.year}{where} nessun indicatore è sotto target: {w.n(total)} indicatori su {w.n(total)} "
+                f"hanno raggiunto il target ({basis}).")
+        return Composed(intent="below_target", body=body)
+    lines = []
+    if plan.subject == "objective":
+        lines += _objectives_opening(ctx, items) + [""]
+    lines += [f"Nel {view.year}{where} ({basis}) {w.n(count)} indicatori su {w.n(total)} sono sotto target:", ""]
+    rows, uncaused = [], []
+    for ind in items:
+        found = _indicator_lines(ctx, ind)
+        if found[-1] is None:
+            uncaused.append(ind.operational_objective or ind.strategic_objective)
+        lines += [ln for ln in found if ln is not None]
+        score = view.scorecard.indicators[ind.key]
+        rows.append([ind.operational_objective or ind.strategic_objective, w.label(ind.name),
+                     w.n(ids.indicator(ind.key, "actual")), f"{ind.target.operator} {w.n(ids.indicator(ind.key, 'target'))}",
+                     w.n(ids.indicator(ind.key, "achievement")), score.band or ""])
+    table = Table(columns=["Obiettivo", "Indicatore", "Consuntivo", "Target", "Raggiungimento", "Valutazione"], rows=rows)
+    if uncaused:
+        which = "nessuno di questi scostamenti" if len(uncaused) == len(items) else "gli scostamenti degli obiettivi " + ", ".join(dict.fromkeys(uncaused))
+        lines += ["", f"Causa: [causa da indicare] — nessun passaggio dei documenti del {view.year} spiega {which}."]
+    return Composed(intent="below_target", body="\n".join(lines), table=table)
+
+
+def _indicator_lines(ctx: Context, ind: Indicator) -> list[str | None]:
+    """The indicator's line and, for a 'why', the cause quoted (None: no passage explains it)."""
+    view, book, w = ctx.view, ctx.book, ctx.w
+    gap = book.get(ids.computed("diff", ids.indicator(ind.key, "actual"), ids.indicator(ind.key, "target")))
+    band = view.scorecard.indicators[ind.key].band
+    out = [f"- {indicator_label(ind, w)}: consuntivo {w.n(ids.indicator(ind.key, 'actual'))} contro target "
+           f"{ind.target.operator} {w.n(ids.indicator(ind.key, 'target'))} (scostamento {w.n(gap, signed=True)}; "
+           f"raggiungimento {w.n(ids.indicator(ind.key, 'achievement'))}, {band})."]
+    if ctx.plan.act == "explain" and ctx.search is not None:
+        passage = cause_passage(ind, view, ctx.search)
+        out.append(f"  Causa indicata nel documento:\n\n  {w.quote(passage, limit=400, focus=ind.name + ' causa')}" if passage
+                   else None)
+    return out
+
+
+def _objectives_opening(ctx: Context, items: list[Indicator]) -> list[str]:
+    """'quali obiettivi non sono stati raggiunti?': the objectives, then their indicators."""
+    card, w = ctx.view.scorecard, ctx.w
+    codes = {i.strategic_objective for i in items}
+    nodes = [n for n in card.nodes("strategic") if n.code in codes and n.achievement is not None]
+    listed = ", ".join(f"{n.code} {w.label(n.title)} ({w.n(ids.node('strategic', n.code, 'achievement'))})" for n in nodes)
+    return [f"Nel {ctx.view.year}{basis_note(ctx.view)} gli obiettivi strategici non pienamente raggiunti sono: {listed}."]
+
+
+def _where(plan) -> str:
+    scopes = plan.refs_of("area", "strategic", "operational")
+    return (" " + ", ".join(("nell'area " if r.kind == "area" else "nell'obiettivo ") + r.code for r in scopes)) if scopes else ""
+
+
+def _scope_key(plan) -> str:
+    return ":" + ",".join(r.key() for r in plan.refs_of("area", "strategic", "operational"))

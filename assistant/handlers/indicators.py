@@ -1,0 +1,142 @@
+"""One indicator (its target, actual, algorithm and measures, across years) and counts of the
+objective tree."""
+
+from __future__ import annotations
+
+from ingest.model import Indicator
+
+from .. import fact_ids as ids
+from .base import Composed, Context, Table, basis_note, in_scope
+from .registry import handler, when
+
+
+@handler("indicator", when(ref_kinds={"indicator"}))
+def answer_indicator(ctx: Context) -> Composed:
+    report = ctx.view.report
+    keys = [r.code for r in ctx.plan.refs_of("indicator")]
+    found = [i for k in keys for i in report.indicators() if i.key == k]
+    if not found:
+        names = ", ".join(f"«{r.name}»" for r in ctx.plan.refs_of("indicator"))
+        return Composed(intent="indicator", body=f"Nel {ctx.view.year} l'indicatore {names} non è tra quelli misurati "
+                                                 f"(anni con dati: {', '.join(map(str, ctx.years))}).")
+    if ctx.plan.act == "compare" and (ctx.plan.years or ctx.plan.measure not in ("target",)):
+        compared = _compare_years(ctx, found)
+        if compared is not None:
+            return compared
+    lines: list[str] = []
+    for ind in found[:4]:
+        lines += [_opening(ctx, ind)] + _card(ctx, ind) + [""]
+    if len(found) > 4:
+        lines.append("Altri indicatori hanno un nome simile: precisa l'obiettivo per vederli.")
+    return Composed(intent="indicator", body="\n".join(lines).strip())
+
+
+def _opening(ctx: Context, ind: Indicator) -> str:
+    """A sentence that answers: the measure asked, then the rest of the indicator's numbers."""
+    view, w, book, plan = ctx.view, ctx.w, ctx.book, ctx.plan
+    k, code = ind.key, ind.operational_objective or ind.strategic_objective
+    name = f"{w.name(ind.name)} (obiettivo {code})"
+    actual, target, ach = (book.get(ids.indicator(k, f)) for f in ("actual", "target", "achievement"))
+    target_year = next((y for y in plan.years if y != view.year and y in ind.targets_by_year), None)
+    if target_year is not None:
+        t = ind.targets_by_year[target_year]
+        return f"Il target {target_year} di {name} nel Piano è {t.operator} {w.n(ids.indicator(k, f'target{target_year}'))}."
+    if plan.measure == "weight":
+        return f"Nel {view.year} {name} pesa {w.n(ids.indicator(k, 'weight'))}."
+    target_text = f"{ind.target.operator} {w.n(target)}" if target is not None and ind.target else "non indicato"
+    met = view.scorecard.indicators[k].met
+    verdict = "" if met is None else (" (target raggiunto" if met else " (sotto target") + (f", raggiungimento {w.n(ach)})" if ach else ")")
+    if actual is None:
+        return f"Nel {view.year}{basis_note(view)} {name} non ha ancora un consuntivo; il target è {target_text}."
+    if plan.measure == "target":
+        return f"Il target {view.year} di {name} è {target_text}; il consuntivo è {w.n(actual)}{verdict}."
+    return f"Nel {view.year}{basis_note(view)} {name} ha un consuntivo di {w.n(actual)} contro un target {target_text}{verdict}."
+
+
+def _card(ctx: Context, ind: Indicator) -> list[str]:
+    """What the opening did not say: table and weight, algorithm, measures, targets of other years."""
+    w, view, k = ctx.w, ctx.view, ind.key
+    table = "3.1 (obiettivi strategici)" if ind.section == "3.1" else "3.2 (obiettivi operativi)"
+    out = [f"- Tabella {table}" + (f", peso {w.n(ids.indicator(k, 'weight'))}" if ctx.plan.measure != "weight" else "")]
+    if ind.kpi_code:
+        out.append(f"- Codice KPI: {ind.kpi_code}")
+    if ind.algorithm:
+        out.append(f"- Algoritmo: {w.name(ind.algorithm)}")
+    if ind.measures:
+        out.append("- Valori misure: " + ", ".join(w.n(ids.indicator(k, f"measure{i}")) for i in range(len(ind.measures))))
+    for year in sorted(ind.targets_by_year):
+        if year != view.year and year not in ctx.plan.years:
+            out.append(f"- Target {year} nel Piano: {ind.targets_by_year[year].operator} {w.n(ids.indicator(k, f'target{year}'))}")
+    return out
+
+
+def _compare_years(ctx: Context, found: list[Indicator]) -> Composed | None:
+    view, book, w = ctx.view, ctx.book, ctx.w
+    before = next((y for y in ctx.plan.years if y < view.year and y in ctx.years), None)
+    if before is None:
+        return None
+    other = ctx.other_year(before)
+    if other is None:
+        return None
+    book.import_year(other[1], before)
+    lines, rows = [], []
+    for ind in found:
+        k = ind.key
+        now, old = book.get(ids.indicator(k, "actual")), book.get(ids.indicator(k, "actual").of_year(before))
+        if now is None or old is None:
+            continue
+        t_now, t_old = book.get(ids.indicator(k, "target")), book.get(ids.indicator(k, "target").of_year(before))
+        lines.append(f"{w.name(ind.name)} (obiettivo {ind.operational_objective or ind.strategic_objective}): "
+                     f"{w.n(old)} nel {before} e {w.n(now)} nel {view.year}"
+                     + (f" (target {w.n(t_old)} e {w.n(t_now)})." if t_now and t_old else "."))
+        rows.append([w.label(ind.name), w.n(old), w.n(now)])
+    if not lines:
+        return None
+    return Composed(intent="indicator", body="\n\n".join(lines),
+                    table=Table(columns=["Indicatore", str(before), str(view.year)], rows=rows))
+
+
+# -- counts ----------------------------------------------------------------------------------------
+
+
+@handler("count", when(measures={"count"}))
+def answer_count(ctx: Context) -> Composed:
+    view, book, w = ctx.view, ctx.book, ctx.w
+    report, y = view.report, view.year
+    areas = ctx.plan.refs_of("area")
+    area = next((a for a in report.areas if areas and str(a.number) == areas[0].code), None)
+    below = [i for i in view.report.indicators() if view.scorecard.indicators[i.key].met is False]
+    if area is not None:
+        strategic = area.strategic_objectives
+        inds = [i for i in report.indicators() if in_scope(i, ctx.plan)]
+        objs = [oo for so in strategic for oo in so.operational_objectives if oo.indicators]
+        n = area.number
+        f = {
+            "strategic": book.count(ids.count(f"area{n}:strategic", y), len(strategic), f"Obiettivi strategici dell'area {n}"),
+            "operational": book.count(ids.count(f"area{n}:operational", y), len(objs), f"Obiettivi operativi con indicatori dell'area {n}"),
+            "indicators": book.count(ids.count(f"area{n}:indicators", y), len(inds), f"Indicatori dell'area {n}"),
+            "below": book.count(ids.count(f"area{n}:below", y), len([i for i in below if in_scope(i, ctx.plan)]),
+                                f"Indicatori sotto target dell'area {n}"),
+        }
+        body = (f"Nel {y} nell'area {n} – {w.label(area.title)} ci sono {w.n(f['strategic'])} obiettivi strategici e "
+                f"{w.n(f['operational'])} obiettivi operativi con indicatori; gli indicatori misurati sono {w.n(f['indicators'])}, "
+                f"di cui {w.n(f['below'])} sotto target.")
+        return Composed(intent="count", body=body)
+    inds = report.indicators()
+    f = {
+        "areas": book.count(ids.count("areas", y), len(report.areas), "Aree strategiche"),
+        "strategic": book.count(ids.count("strategic", y), len(report.strategic_objectives()), "Obiettivi strategici"),
+        "operational": book.count(ids.count("operational", y), len([o for o in report.operational_objectives() if o.indicators]),
+                                  "Obiettivi operativi con indicatori"),
+        "indicators": book.count(ids.count("indicators", y), len(inds), f"Indicatori misurati nel {y}"),
+        "strategic_ind": book.count(ids.count("strategic-ind", y), len([i for i in inds if i.section == "3.1"]),
+                                    "Indicatori degli obiettivi strategici (3.1)"),
+        "operational_ind": book.count(ids.count("operational-ind", y), len([i for i in inds if i.section == "3.2"]),
+                                      "Indicatori degli obiettivi operativi (3.2)"),
+        "below": book.count(ids.count("below", y), len(below), f"Indicatori sotto target nel {y}"),
+    }
+    body = (f"Nel {y} l'Ente ha {w.n(f['areas'])} aree strategiche, {w.n(f['strategic'])} obiettivi strategici "
+            f"e {w.n(f['operational'])} obiettivi operativi con indicatori. Gli indicatori misurati sono {w.n(f['indicators'])}: "
+            f"{w.n(f['strategic_ind'])} degli obiettivi strategici e {w.n(f['operational_ind'])} degli obiettivi operativi; "
+            f"{w.n(f['below'])} sono sotto target.")
+    return Composed(intent="count", body=body)

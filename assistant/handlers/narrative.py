@@ -1,0 +1,37 @@
+"""Questions the tables cannot answer: the narrative, quoted. The answer opens with the
+sentence of the best passage that answers, then the other passages, each once."""
+
+from __future__ import annotations
+
+from .base import Composed, Context
+from .registry import handler, when
+
+
+@handler("retrieval", when(acts={"explain"}, conditions={"target_changed"}), when(subjects={"narrative"}))
+def answer_retrieval(ctx: Context) -> Composed:
+    if ctx.search is None:
+        return Composed(intent="retrieval", body="La ricerca nel testo non è disponibile (indice non aperto).")
+    plan, w = ctx.plan, ctx.w
+    words = [plan.text] + [r.name for r in plan.refs if r.name]
+    if plan.condition == "target_changed":
+        words.append("modifica target eliminazione spostamento")
+    passages = ctx.search(" ".join(words), 3, ctx.filters())
+    if not passages:
+        return Composed(intent="retrieval", body="Non ho trovato passaggi del documento che rispondano alla domanda.")
+    # a 'why' question is answered by the sentence that gives a cause
+    focus = " ".join(words) + (" a causa dovuto per effetto motivo" if plan.act == "explain" else "")
+    best, rest = passages[0], []
+    for p in passages[1:]:
+        if p.text != best.text and all(p.text != q.text for q in rest):
+            rest.append(p)
+    lines = [f"Secondo il documento ({w.label(best.section) or 'testo'}, {w.at(best.label)}):", "",
+             w.quote(best, limit=350, focus=focus)]
+    if rest:
+        lines += ["", "Altri passaggi pertinenti:", ""]
+        heading = None
+        for p in rest:  # passages of the same place under one heading
+            if (p.section, p.label) != heading:
+                heading = (p.section, p.label)
+                lines.append(f"**{w.label(p.section)}** ({w.at(p.label)}):")
+            lines += [w.quote(p, focus=focus), ""]
+    return Composed(intent="retrieval", body="\n".join(lines).strip())

@@ -1,0 +1,183 @@
+"""The words that ask: regular expressions over the folded question (lower case, no accents).
+
+Each table maps a value of the plan to the phrasings that signal it. They are read on the
+question once the names it contains (objectives, indicators, table lines, the Camera) have
+been taken out, so a word inside a name ('Media indicatori di risultato') never asks.
+Order matters where noted: the first act that matches wins.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .lexicon import stem_set
+
+
+def rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+# -- conditions (read first; their words then no longer ask for a measure) -----------------------
+
+BELOW_TARGET = rx(
+    r"\bsotto\s+(?:il\s+|al\s+|la\s+|le\s+)?(?:target|soglia|obiettivo|attese|valore atteso)\b"
+    r"|\bnon\s+(?:hanno\s+|ha\s+|sono\s+|e'?\s+|siano\s+)?(?:stat[oaie]\s+)?(?:pienamente\s+|del tutto\s+)?raggiunt\w*"
+    r"|\bmancat[oaie]\b|\bscostament[a-z]*\b(?!\s+(?:tra|fra)\s+(?:il\s+)?prevent)|\bdeviazion\w*"
+    r"|\binferior\w* (?:al|ai) target|\bandat[oaie] male|\bin ritardo\b|\bnon in linea col target"
+)
+_CHANGE_VERB = r"(?:cambiat|modificat|variat|rivist|spostat|eliminat|abbassat|alzat|ridott|cambi\b|modific|differenz|divers)"
+_CHANGED_THING = r"(?:target|obb?iettiv|indicator|pes[oi]\b|piano\b|progett)"
+TARGET_CHANGED = rx(
+    rf"\b{_CHANGE_VERB}\w*\b.{{0,45}}\b{_CHANGED_THING}\w*"
+    rf"|\b{_CHANGED_THING}\w*\b.{{0,35}}\b{_CHANGE_VERB}\w*"
+    r"|\bcambi di target|\brispetto al piano\b|\b(?:tra|fra) (?:il )?piano e (?:la )?relazione"
+    r"|\bin corso d'?\s*anno\b|\bsezione 5\b"
+)
+# the words a condition uses up: they no longer ask for a measure (the subject nouns stay)
+CONDITION_WORDS = rx(
+    rf"\b{_CHANGE_VERB}\w*|\btarget\b|\bsoglia\b|\bpiano\b|\brelazione\b|\bin corso d'?\s*anno\b"
+    r"|\brispetto al\b|\bcambi\b"
+)
+
+# -- acts, in the order they are tried ------------------------------------------------------------
+
+EXPORT = rx(
+    r"\besport(?:a|are|ami|ala|alo|ali|ale|ate|atemi|amel[aoie]|azione (?:del|dei|della|delle) (?:capitol|sezion|bozz)\w*)\b"
+    r"|\bscaric\w*|\bdownload\b|\bfile\b|\bin (?:word|docx|markdown|md)\b|\.docx\b|\.md\b"
+    r"|\bformato (?:word|docx|markdown)"
+)
+FORMATS = [("md", rx(r"\bmarkdown\b|\bmd\b|\.md\b")), ("docx", rx(r"\bword\b|\bdocx\b|\.docx\b"))]
+DRAFT = rx(
+    r"\bbozz[ae]\b|\bscriv\w*|\bredig\w*|\bprepar\w*|\bgener(?:a|i|are|ami)\b|\bstend\w*"
+    r"|\b(?:un|il) testo\b|\bparagrafo\b|\bfammene\b|\bfanne\b|\bqualcosa (?:sugli|sui|sulla|sul|da mettere)"
+)
+CHECK = rx(
+    r"\banomali\w*|\bincongruen\w*|\bincoeren\w*|\berror[ei]\b|\bdiscrepan\w*|\bcoerent\w*|\bcorrispond\w*"
+    r"|\bsenza (?:una )?caus\w*|\btorn(?:a|ano)\b|\bgiust[oaie]\b|\bcorrett[oaie]\b|\bcontroll(?:a|are|ate|i|o)\b|\brilievi\b"
+    r"|\bsomm\w*\s+(?:a|al)\s+100|\bquadra(?:no)?\b|\bproblem[ai]\b|\bda verificare|\bverifich\w*|\bincoerenz\w*"
+)
+EXPLAIN = rx(r"\bperch[e']|\bperche\b|\bcome mai\b|\bper quale motiv|\bcaus[ae]\b|\bmotiv[oi]\b|\bragion[ei]\b")
+RANK = rx(
+    r"\bmiglior[ei]\b|\bpeggior[ei]\b|\bclassifica\b|\bgraduatoria\b|\bmassim[oa]\b|\bminim[oa]\b"
+    r"|\b(?:quale?|qual|a quale|chi)\b.*\b(?:piu|meno|peggio|meglio)\b"
+    r"|\b(?:il|la|i|le|gli) (?:\w+ ){0,3}(?:piu|meno) (?:alt|bass|elevat)\w*"
+)
+RANK_WORST = rx(r"peggior|peggio|\bmeno\b|bass|minim|ultim")
+COMPARE = rx(
+    r"\bconfront\w*|\brispetto (?:a|al|all|alla|ai|agli|alle)\b|\bvs\.?\b|\bversus\b|\bcontro\b|\bdifferenz\w*"
+    r"|\bnegli (?:ultimi )?anni\b|\banni precedenti\b|\banno (?:prima|precedente|scorso)\b|\bandamento\b|\btrend\b"
+    r"|\bserie storica|\bevoluzion\w*|\bmigliorat\w*|\bpeggiorat\w*|\baumentat\w*|\bdiminuit\w*|\bcresciut\w*"
+    r"|\bcalat\w*|\bvariat\w*|\bcambiat\w*|\bprevist\w*|\bpreventiv\w*|\bprevision\w*|\brealizzazione\b"
+    r"|\bsforat\w*|\bsuperat\w*|\bin linea con\b"
+)
+LIST = rx(
+    r"\bquali\b|^\s*ci sono\b|\bci sono stat[ie]\b|\belenc\w*|\bmostr\w*|\bdammi (?:i|gli|le|tutt)|\blista\b|\btutt[ie]\b|\bsintesi\b|\briepilog\w*"
+    r"|\bpanoramica\b"
+)
+TREE_PLURAL = rx(r"\b(?:indicatori|obb?iettivi|aree|kpi|scostamenti|pesi|rilievi)\b")
+TABLE_PLURAL = rx(r"\b(?:risorse|spese|dati|proventi|oneri|interventi)\b")
+MISMATCH = rx(r"\bconsuntiv\w*\b.{0,25}\b(?:divers\w*|sbagliat\w*|errat\w*|non corrispond\w*|coerent\w*)")
+
+# -- measures (the strongest first) ---------------------------------------------------------------
+
+COUNT = rx(
+    r"\bquant[ie]\s+(?:\w+\s+){0,2}?(?:indicator\w*|obb?iettiv\w*|aree|area|kpi)\b"
+    r"|\bnumero\s+(?:di\s+|degli\s+|dei\s+|delle\s+)?(?:indicator|obb?iettiv|aree|kpi)\w*"
+)
+MEASURES: list[tuple[str, re.Pattern[str]]] = [
+    ("weight", rx(r"\bpes[oaie]\b|\bpesano\b|\bpesi\b")),
+    ("target", rx(r"\btarget\b|\bvalore atteso|\bsoglia\b|\blimite\b|\bobiettivo da raggiungere")),
+    ("achievement", rx(
+        r"raggiungiment\w*|\braggiunt[oaie]\b|\bcom'?\s*e'?\s*(?:andat|stat)\w*|\bcome\s+(?:e'?|sono)\s+(?:andat|stat)\w*"
+        r"|\bandat[oaie] (?:bene|male|peggio|meglio)\b|\bperformance\b|\bpunteggio\b|\brisultat[oi]\b|\bvalutazion\w*|\bmigliorat\w*"
+        r"|\bpeggiorat\w*|\bmiglior[ei]\b|\bpeggior[ei]\b|\bpeggio\b|\bmeglio\b|\bha fatto\b|\bclassifica\b")),
+    ("change", rx(
+        r"\bvariazion\w*|\baumentat\w*|\bdiminuit\w*|\bcresciut\w*|\bcalat\w*|\bcambiat\w*|\bandamento\b|\btrend\b"
+        r"|\bdi quanto\b|\bscostamento (?:tra|fra)\b|\bevoluzion\w*")),
+    ("amount", rx(r"\bspes[oaie]?\b|\bspend\w*|\bcost[oiaie]\w*|\bimport[oi]\b|\beuro\b|\bincass\w*|\bliquidat\w*|\bsoldi\b")),
+    ("actual", rx(r"\bconsuntiv\w*")),
+    ("value", rx(r"\bvalor[ei]\b|\bquant[oaie]\b|\bvale\b|\bvalgono\b|\bammont\w*|\bnumero\b|\bha avuto\b|\bfatt[ei]\b")),
+]
+
+# -- subjects -------------------------------------------------------------------------------------
+
+FINDING = rx(r"\bsenza (?:una )?caus\w*|\banomali\w*|\bincongruen\w*|\berror[ei]\b|\bdiscrepan\w*|\brilievi\b|\bproblem[ai]\b|\bincoeren\w*")
+# the tables an answer reads, by the words that name them
+TABLES: list[tuple[str, re.Pattern[str]]] = [
+    ("resource", rx(r"\bpreventiv\w*|\bprevist\w*|\bprevision\w*|\brisorse (?:disponibili|totali)|\bspese sostenute"
+                    r"|\brealizzazione\b|\bsforat\w*|\btabella (?:delle )?risorse|\bspese promozionali")),
+    ("financial", rx(r"\bbilancio\b|\bproventi\b|\boneri\b|\bavanzo\b|\bdisavanzo\b|\besercizio\b|\bentrate\b")),
+    ("intervention", rx(r"\binterventi (?:economici|promozionali)|\bimporti liquidati|\bliquidat\w*|\bspes[oa]\b"
+                        r"|\bha speso\b|\bsono andati\b|\bspendere\b")),
+]
+TREE_NOUNS: list[tuple[str, re.Pattern[str]]] = [
+    ("indicator", rx(r"\bindicator[ei]\b|\bkpi\b|\bindic[ei]\b")),
+    ("objective", rx(r"\bobb?iettiv[oi]\b|\bobietivo\b")),
+    ("area", rx(r"\bare[ae]\b")),
+    ("ente", rx(r"\bente\b|\bcamera\b|\bcciaa\b|\bcomplessiv\w*|\bglobale\b|\bperformance organizzativa")),
+]
+# words that name a whole table: read before the names, so 'risorse disponibili' is the table,
+# not its line 'Totale risorse'; 'interventi economici' is the interventions table unless the
+# question is about the bilancio, where it is a line
+TABLE_TITLES: list[tuple[str, re.Pattern[str]]] = [
+    ("resource", rx(r"\btabella (?:delle )?risorse\b|\brisorse disponibili(?: e spese sostenute)?|\bspese sostenute\b")),
+    ("financial", rx(r"\b(?:sintesi (?:dei )?(?:principali )?)?dati di bilancio\b|\b(?:del|nel|in|secondo il|dal) bilancio\b")),
+]
+INTERVENTIONS_TABLE = rx(r"\binterventi (?:economici|promozionali)\b|\bimporti liquidati\b")
+
+# 'per area', 'area per area', 'per obiettivo strategico', 'anno per anno' (no article: every one)
+GROUP: list[tuple[str, re.Pattern[str]]] = [
+    ("area", rx(r"\bper (?:ogni |ciascuna )?area\b(?! \d)(?!\s+(?:competit|svilupp|effic))|\barea per area\b")),
+    ("objective", rx(r"\bper (?:ogni |ciascun )?obb?iettiv[oi]\b(?! \d)(?!\s+(?:operativ|strategic)\w* \d)|\bobiettivo per obiettivo\b")),
+    ("year", rx(r"\banno per anno\b|\bper anno\b")),
+]
+
+# -- scope ----------------------------------------------------------------------------------------
+
+YEAR = rx(r"\b(20\d{2})\b")
+THIS_YEAR = rx(r"quest['\s]?anno|anno in corso|ultimo anno|anno corrente")
+PLAN_RANGE = rx(r"\b(?:piano|ptpct|triennio)\b[^.?!]{0,40}?\b(\d{4}\s*[-/]\s*\d{4})\b")
+CODE = rx(r"(?<![\d.,/])(\d{1,2}(?:\.\d{1,2}){1,4})(?![\d,/%]|\.\d)")
+AREA_NUMBER = rx(r"\barea\s+(?:strategica\s+)?(?:n\.?\s*)?(\d)\b|\bas\s*(\d)\b")
+SECTION_NUMBER = rx(r"\b(?:sezione|capitolo|cap\.?|paragrafo|parte|sez\.?)\s+(\d(?:\.\d)?)\b")
+SECTION_WORDS: list[tuple[str, re.Pattern[str]]] = [
+    ("1", rx(r"principali risultati|risultati raggiunti")),
+    ("scostamenti", rx(r"scostament|azioni correttive|sotto target|non raggiunt")),
+    ("3.3", rx(r"valutazione complessiva|performance organizzativa")),
+    ("5", rx(r"\bmodifiche\b|processo di misurazione|in corso d'?\s*anno|misurazione e valutazione")),
+    ("2", rx(r"\bcontesto\b|\brisorse\b|\bbilancio\b")),
+    ("all", rx(r"\btutt[ie]\b|\bcomplet\w*|\bintera\b|\bcapitoli\b|\bsezioni\b|\brelazione\b")),
+]
+ENTE = rx(
+    r"\b(?:camera(?:\s+di\s+commercio)?\s+(?:di|della|del|dell')|cciaa(?:\s+(?:di|della|del|dell'))?"
+    r"|c\.c\.i\.a\.a\.?(?:\s+di)?|ente camerale\s+di)\s*([a-z][a-z'-]*(?:[ -][a-z][a-z'-]*){0,2})"
+)
+FOLLOWUP_START = rx(r"^\s*(?:e|ed|ma|invece|anche|mentre|allora|quindi|piuttosto)\b")
+FOLLOWUP_CLITIC = rx(
+    r"\b(?:fammene|fanne|fammela|scrivila|scrivimela|preparamela|esportal[aoei]|scarical[aoei]|mandamela"
+    r"|esportamel[aoei])\b"
+)
+WHY_ONLY = rx(r"^\s*(?:e\s+)?(?:perch[e']?|come mai|per quale motivo|quali (?:sono )?le cause)\W*$")
+NARRATIVE_ONLY = rx(r"^\s*(?:quando|chi|dove|in che data|con quale delibera|fino a quando)\b")
+
+# stems of the words that ask rather than name: left out of what a name must explain
+CUE_STEMS = stem_set(
+    "quanto quanti quante qual quale valore valori consuntivo target peso pesa pesano pesi raggiungimento raggiunto "
+    "raggiunti risultato risultati andato andata andati come cosa indicatore indicatori obiettivo obiettivi "
+    "strategico strategici operativo operativi area aree ente camera kpi dati dato numero totale anno vale valgono "
+    "speso spesa spese importo importi costi costato costati grado livello confronta rispetto preventivo previsto "
+    "consuntivi algoritmo misure calcola calcolato formula variazione andamento trend fatto fatti effettuati "
+    "realizzati stati sopra sotto ultimi precedenti dimmi dammi mostrami qual percentuale sono tutti tabella "
+    "bilancio disponibili sostenute migliore peggiore migliori peggiori massimo minimo classifica alto alta "
+    "basso bassa performance complessiva complessivo cambiato cambiati cambiata modificato modificati modifiche "
+    "variato variati rivisto rivisti spostato spostati eliminato eliminati abbassato alzato differenze diverso "
+    "sotto soglia scostamenti scostamento raggiunti mancati avuto avuta avuti ottenuto ottenuta registrato "
+    "registrata dice indica vorrei sapere oiv"
+)
+
+# every pattern that asks: what the parser counts as understood (its confidence)
+ALL: tuple[re.Pattern[str], ...] = (
+    BELOW_TARGET, TARGET_CHANGED, EXPORT, DRAFT, CHECK, EXPLAIN, RANK, COMPARE, LIST, TREE_PLURAL, TABLE_PLURAL, COUNT,
+    FINDING, *(p for _, p in MEASURES), *(p for _, p in TABLES), *(p for _, p in TREE_NOUNS), *(p for _, p in GROUP),
+    *(p for _, p in SECTION_WORDS), *(p for _, p in FORMATS), THIS_YEAR, SECTION_NUMBER,
+)

@@ -1,0 +1,59 @@
+"""Follow-ups: 'e nel 2018?', 'e l'area 2?', 'perché?', 'fammene la bozza' complete the
+previous plan of the conversation with what they change."""
+
+from __future__ import annotations
+
+from . import cues
+from .model import QuestionPlan
+
+_NATURAL = {"area": "area", "strategic": "objective", "operational": "objective", "indicator": "indicator",
+            "financial": "financial", "resource": "resource"}
+
+
+def is_followup(folded: str, plan: QuestionPlan) -> bool:
+    """A question that leans on the previous one: it opens with 'e', 'invece', 'anche'...,
+    asks only 'perché?', refers to it with a clitic ('fammene', 'esportala'), or names
+    nothing of its own (no subject, item, measure or condition)."""
+    if cues.WHY_ONLY.search(folded) or cues.FOLLOWUP_CLITIC.search(folded):
+        return True
+    short = len(folded.split()) <= 9
+    if short and cues.FOLLOWUP_START.search(folded):
+        return True
+    bare = not (plan.refs or plan.measure or plan.condition or plan.candidates) and plan.subject in (None, "narrative")
+    return short and bare and plan.act in ("draft", "export")
+
+
+def complete(previous: QuestionPlan, new: QuestionPlan) -> QuestionPlan:
+    """The previous plan with what the follow-up says in its place."""
+    act = new.act if _asked_act(new) else previous.act
+    if act in ("draft", "export") and previous.act not in ("draft", "export") and new.section is None:
+        from .parser import section_for
+
+        section = section_for(previous)
+    else:
+        section = new.section or previous.section
+    measure = new.measure or previous.measure
+    if act == "list" and new.measure is None and previous.measure == "count":
+        measure = None
+    refs = new.refs or previous.refs
+    subject = previous.subject
+    if new.subject is not None and new.subject != "narrative":
+        introduces_ref = new.refs and _NATURAL[new.refs[0].kind] == new.subject
+        if not introduces_ref or previous.subject in (None, "narrative"):
+            subject = new.subject
+    years = new.years or previous.years
+    if new.years and act == "compare" and previous.years:
+        years = tuple(sorted(set(previous.years) | set(new.years)))
+    return previous.model_copy(update={
+        "text": new.text, "act": act, "measure": measure, "subject": subject,
+        "condition": new.condition or previous.condition, "refs": refs, "years": years,
+        "this_year": new.this_year or (previous.this_year and not new.years),
+        "ente": new.ente or previous.ente, "ente_said": new.ente_said or previous.ente_said, "section": section,
+        "rank": new.rank or (previous.rank if act == "rank" else None), "group": new.group or previous.group,
+        "candidates": new.candidates, "followup": True, "confidence": max(new.confidence, 0.6),
+    })
+
+
+def _asked_act(plan: QuestionPlan) -> bool:
+    """The follow-up asks for an act of its own ('perché?', 'e quali sono?', 'fammene la bozza')."""
+    return plan.act != "lookup"

@@ -1,0 +1,385 @@
+"""The one parser: an Italian question (and the previous plan of the conversation) -> QuestionPlan.
+
+Reading order: the Camera named, the section named, codes ('obiettivo 1.3', 'area 2'), names
+of the store (objectives, indicators, table lines; with the glossary and typo matching), years,
+then the words that ask (conditions, act, measure, subject) on what is left once the names are
+taken out. A follow-up ('e nel 2018?', 'perché?', 'fammene la bozza') completes the previous
+plan. No rule names a question of the test set: every rule is a phrasing of the domain.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.textnorm import fold
+
+from . import cues
+from .catalog import Catalog, city
+from .followup import complete, is_followup
+from .glossary import expand
+from .lexicon import STOP, stem
+from .model import Act, QuestionPlan, Ref
+from .names import Match, NameIndex, best_matches
+
+_WORD = re.compile(r"[a-z0-9]+")
+_DOTTED = re.compile(r"\b(?:[a-z]\.){2,}(?:[a-z]\b)?")
+
+
+@dataclass
+class _Word:
+    start: int
+    end: int
+    text: str
+    stem: str  # after typo mapping to the catalog's words
+
+
+@dataclass
+class _Reading:
+    """The question being read: the folded text, with what has been understood blanked out."""
+
+    text: str
+    refs: list[Ref] = field(default_factory=list)
+    candidates: list[Ref] = field(default_factory=list)
+    tables: list[tuple[int, str]] = field(default_factory=list)  # (position, subject) of tables named
+    understood: int = 0  # characters of the question explained by a name, a code or a year
+
+    def take(self, pattern: re.Pattern[str]) -> list[re.Match[str]]:
+        found = list(pattern.finditer(self.text))
+        for m in found:
+            self.blank(m.start(), m.end())
+        return found
+
+    def blank(self, start: int, end: int) -> None:
+        self.understood += len(self.text[start:end].strip())
+        self.text = self.text[:start] + " " * (end - start) + self.text[end:]
+
+
+class PlanParser:
+    """Reads questions against one catalog (the store's names for one Ente)."""
+
+    def __init__(self, catalog: Catalog | None = None):
+        self.catalog = catalog or Catalog()
+        self.index = NameIndex(self.catalog)
+
+    @property
+    def empty(self) -> QuestionPlan:
+        return QuestionPlan(text="")
+
+    def parse(self, text: str, previous: QuestionPlan | None = None) -> QuestionPlan:
+        folded = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), fold(text))
+        r = _Reading(folded)
+        for m in cues.PLAN_RANGE.finditer(r.text):  # 'Piano 2019-2021' names a document, not years
+            r.blank(m.start(1), m.end(1))
+        ente, ente_said = self._ente(r)
+        condition, mismatch = _condition(r)
+        section = self._section(r)
+        prefer = _preferred_kinds(folded, previous)
+        self._tables(r)
+        self._codes(r)
+        self._names(r, prefer, strict=bool(r.refs))
+        years = tuple(sorted({int(m.group(1)) for m in r.take(cues.YEAR)}))
+        raw = _read_cues(r, text=text, years=years, ente=ente, ente_said=ente_said, section=section, folded=folded,
+                         condition=condition, mismatch=mismatch)
+        if previous is not None and is_followup(folded, raw):
+            raw = complete(previous, raw)
+        return normalise(raw)
+
+    # -- scope -----------------------------------------------------------------------------
+
+    def _ente(self, r: _Reading) -> tuple[str | None, str | None]:
+        said = None
+        for m in cues.ENTE.finditer(r.text):
+            words = []
+            for word in m.group(1).split():  # the city's words, up to the first function word
+                if word in STOP:
+                    break
+                words.append(word)
+            for ente in self.catalog.enti:
+                name = fold(city(ente))
+                if words and fold(" ".join(words)).startswith(name.split()[0].split("-")[0]):
+                    r.blank(m.start(), m.end())
+                    return ente, city(ente)
+            said = said or (" ".join(words[:2]).title() if words else None)
+        head = re.match(r"^\s*([a-z][a-z' -]{2,30}?)\s*[:,]", r.text)
+        if head:
+            for ente in self.catalog.enti:
+                if fold(city(ente)) == head.group(1).strip():
+                    r.blank(head.start(1), head.end())
+                    return ente, city(ente)
+        return None, said
+
+    def _section(self, r: _Reading) -> str | None:
+        for m in r.take(cues.SECTION_NUMBER):
+            if m.group(1) in ("1", "2", "3.3", "5"):
+                return m.group(1)
+        return None
+
+    def _tables(self, r: _Reading) -> None:
+        for subject, pattern in cues.TABLE_TITLES:
+            r.tables += [(m.start(), subject) for m in r.take(pattern)]
+        if not any(s == "financial" for _, s in r.tables):
+            r.tables += [(m.start(), "intervention") for m in r.take(cues.INTERVENTIONS_TABLE)]
+
+    def _codes(self, r: _Reading) -> None:
+        for m in r.take(cues.AREA_NUMBER):
+            code = m.group(1) or m.group(2)
+            name = self.catalog.by_code("area", code)
+            r.refs.append(Ref(kind="area", code=code, name=name.name if name else "", said=m.group(0),
+                              known=name is not None or not self.catalog.names))
+        for m in r.take(cues.CODE):
+            code = m.group(1)
+            name = self.catalog.objective(code)
+            said_operational = re.search(r"operativ", r.text[max(0, m.start() - 30):m.start()])
+            kind = name.kind if name else ("operational" if said_operational or code.count(".") >= 2 else "strategic")
+            r.refs.append(Ref(kind=kind, code=code, name=name.name if name else "", said=code,  # type: ignore[arg-type]
+                              known=name is not None or not self.catalog.names))
+
+    def _names(self, r: _Reading, prefer: set[str], strict: bool) -> None:
+        """Names of the store in the question, greedily: the best name, then the best among the
+        words left, up to three. Words of a chosen name are blanked out of the question."""
+        words = self._words(r.text)
+        extra, glossary_kinds = expand(r.text)
+        prefer = prefer | glossary_kinds
+        said = {w.stem for w in words} | {s for _, added in extra for s in added}
+        for _ in range(3):
+            content = {s for s in said if s not in cues.CUE_STEMS and not s.isdigit()}
+            if not content:
+                return
+            matches = self.index.match(said, content, said & cues.CUE_STEMS)
+            matches = _prefer(matches, prefer)
+            best = best_matches(matches)
+            if not best or (strict and best[0].score < 0.75) or (r.refs and best[0].score < 0.6):
+                return
+            if len(best) > 1:
+                if not r.refs:
+                    r.candidates = [_ref(m, "fuzzy") for m in best[:6]]
+                return
+            chosen = best[0]
+            r.refs.append(_ref(chosen, "title"))
+            for w in words:
+                if w.stem in chosen.matched:
+                    r.blank(w.start, w.end)
+            said -= chosen.matched
+            said -= {s for trigger, added in extra if trigger & chosen.matched for s in added}
+
+    def _words(self, text: str) -> list[_Word]:
+        raw = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text)]
+        kept = [(s, e, w) for s, e, w in raw if w not in STOP and len(w) > 1]
+        stems = self.index.normalise([stem(w) for _, _, w in kept])
+        return [_Word(s, e, w, st) for (s, e, w), st in zip(kept, stems)]
+
+
+def mentions_camera(text: str) -> bool:
+    """The question names a Camera ('la Camera di Ferrara', 'CCIAA di Ravenna'): cheap to ask."""
+    return bool(cues.ENTE.search(fold(text)))
+
+
+def _ref(m: Match, by: str) -> Ref:
+    return Ref(kind=m.name.kind, code=m.name.code, name=m.name.name, by=by, score=round(m.score, 3))  # type: ignore[arg-type]
+
+
+def _preferred_kinds(folded: str, previous: QuestionPlan | None) -> set[str]:
+    """The kinds of names the question's own nouns point to ('l'indicatore ...', 'dell'area ...')."""
+    kinds: set[str] = set()
+    for subject, pattern in cues.TREE_NOUNS:
+        if pattern.search(folded):
+            kinds |= {"indicator": {"indicator"}, "objective": {"strategic", "operational"},
+                      "area": {"area"}, "ente": set()}[subject]
+    for subject, pattern in cues.TABLES:
+        if pattern.search(folded):
+            kinds |= {"resource": {"resource"}, "financial": {"financial"}, "intervention": {"strategic", "area"}}[subject]
+    if previous is not None and cues.FOLLOWUP_START.search(folded):
+        kinds |= previous.ref_kinds()
+    return kinds
+
+
+def _prefer(matches: list[Match], kinds: set[str]) -> list[Match]:
+    """The names of the kinds the question's nouns point to ('l'indicatore sulla customer
+    satisfaction' is an indicator, not the objective with those words), if any fits."""
+    if not matches or not kinds:
+        return matches
+    return [m for m in matches if m.name.kind in kinds] or matches
+
+
+# -- the words that ask ---------------------------------------------------------------------------
+
+
+def _condition(r: _Reading) -> tuple[str | None, bool]:
+    """Below target, or changed from the Piano; read before the names, whose words it uses up
+    ('in corso d'anno' is not the indicator 'N. corsi ... nell'anno')."""
+    mismatch = bool(cues.MISMATCH.search(r.text))  # 'consuntivo diverso dai valori misure': a check
+    if not mismatch and cues.TARGET_CHANGED.search(r.text):
+        r.take(cues.CONDITION_WORDS)
+        return "target_changed", mismatch
+    if cues.BELOW_TARGET.search(r.text):
+        r.take(cues.BELOW_TARGET)
+        r.take(cues.CONDITION_WORDS)
+        return "below_target", mismatch
+    return None, mismatch
+
+
+def _read_cues(r: _Reading, **scope) -> QuestionPlan:
+    folded = scope.pop("folded")
+    condition, mismatch = scope.pop("condition"), scope.pop("mismatch")
+    t = r.text
+    act = "check" if mismatch else _act(t, folded, r, condition, scope["years"])
+    rank = ("worst" if cues.RANK_WORST.search(t) else "best") if act == "rank" else None
+    measure = "count" if cues.COUNT.search(t) else next((m for m, p in cues.MEASURES if p.search(t)), None)
+    group = next((g for g, p in cues.GROUP if p.search(t)), None)
+    subject = "narrative" if cues.NARRATIVE_ONLY.search(folded) else _subject(t, act, measure, r, condition)
+    if condition == "target_changed" and subject is None and re.search(r"\btarget\b", folded):
+        subject = "indicator"  # targets are the indicators'
+    if act == "lookup" and condition is not None and not r.refs and measure != "count":
+        act = "list"  # 'cosa è cambiato?', 'ci sono scostamenti?': the items that meet the condition
+    section = scope["section"] or (draft_section(folded) if act in ("draft", "export") else None)
+    if act == "lookup" and _is_list(t, subject, r.refs, group):
+        act = "list"
+    content = [w for w in _WORD.findall(folded) if w not in STOP and len(w) > 2] or ["?"]
+    understood = 1 - len(_unexplained(t)) / len(content)  # names, codes, years and cue words
+    confidence = understood if (measure or condition or r.refs or r.tables or act != "lookup") else min(understood, 0.3)
+    return QuestionPlan.model_construct(  # validated by `normalise`, once 'value' has become a measure
+        text=scope["text"], act=act, measure=measure, subject=subject, condition=condition, refs=tuple(r.refs),
+        years=scope["years"], this_year=bool(cues.THIS_YEAR.search(folded)), ente=scope["ente"],
+        ente_said=scope["ente_said"], section=section, rank=rank, group=group,
+        candidates=tuple(r.candidates), confidence=round(max(0.0, confidence), 2),
+        formats=tuple(f for f, p in cues.FORMATS if p.search(folded)),
+    )
+
+
+def _act(t: str, folded: str, r: _Reading, condition: str | None, years: tuple[int, ...]) -> Act:
+    if cues.EXPORT.search(t):
+        return "export"
+    if cues.DRAFT.search(t) and not cues.NARRATIVE_ONLY.search(folded):
+        return "draft"
+    if cues.CHECK.search(t):
+        return "check"
+    if cues.EXPLAIN.search(t):
+        return "explain"
+    if cues.RANK.search(t):
+        return "rank"
+    if (cues.COMPARE.search(t) and condition != "target_changed") or len(years) >= 2:
+        return "compare"
+    if cues.LIST.search(t):
+        leaves = bool(r.refs) and all(ref.kind in ("indicator", "financial", "resource") for ref in r.refs)
+        if not leaves or cues.TREE_PLURAL.search(t):
+            return "list"  # 'quali sono le misure' of one indicator is that indicator
+    return "lookup"
+
+
+def _is_list(t: str, subject: str | None, refs: list[Ref], group: str | None) -> bool:
+    """'indicatori dell'area 2', 'pesi delle aree', 'raggiungimento per area': several items."""
+    if group is not None:
+        return True
+    if cues.COUNT.search(t):
+        return False
+    if cues.TABLE_PLURAL.search(t) and not refs and subject in ("resource", "financial", "intervention"):
+        return True
+    if not cues.TREE_PLURAL.search(t):
+        return False
+    natural = {"area": "area", "strategic": "objective", "operational": "objective", "indicator": "indicator",
+               "financial": "financial", "resource": "resource"}
+    return not refs or any(natural[ref.kind] != subject for ref in refs)
+
+
+def _subject(t: str, act: str, measure: str | None, r: _Reading, condition: str | None) -> str | None:
+    refs = r.refs
+    nouns = [(m.start(), s) for s, p in cues.TREE_NOUNS if (m := p.search(t))]
+    if act == "check" and cues.FINDING.search(t) and not any(s in ("indicator", "objective", "area") for _, s in nouns):
+        return "finding"
+    tables = r.tables + [(m.start(), s) for s, p in cues.TABLES if (m := p.search(t))]
+    if any(ref.kind in ("financial", "resource") for ref in refs) and not tables:
+        return "financial" if refs[0].kind == "financial" else "resource"
+    if tables:
+        if act == "check":
+            return min(tables)[1]
+        ordered = [s for s, _ in cues.TABLES if s in {s for _, s in tables}]
+        if ordered[0] != "intervention" or not any(ref.kind == "financial" for ref in refs):
+            return ordered[0]
+        return "financial"
+    if nouns:
+        noun = min(nouns)[1]
+        if noun != "ente" or measure in ("achievement", "weight") or (not refs and condition is None and act == "rank"):
+            return noun
+    if refs:
+        return {"area": "area", "strategic": "objective", "operational": "objective", "indicator": "indicator",
+                "financial": "financial", "resource": "resource"}[refs[0].kind]
+    if r.candidates:
+        return {"area": "area", "strategic": "objective", "operational": "objective", "indicator": "indicator",
+                "financial": "financial", "resource": "resource"}[r.candidates[0].kind]
+    if measure in ("achievement", "weight") and condition is None and not _unexplained(t):
+        return "ente"  # 'com'è andata?' about nothing else: the Ente ('l'occupazione' is the narrative's)
+    if condition is not None or measure == "count" or act in ("draft", "export"):
+        return None
+    if act == "check":
+        return "finding"
+    return "narrative"
+
+
+def _unexplained(t: str) -> list[str]:
+    """Content words no name, code, year or cue explained."""
+    covered = [m.span() for p in cues.ALL for m in p.finditer(t)]
+    return [m.group(0) for m in _WORD.finditer(t) if m.group(0) not in STOP and len(m.group(0)) > 2
+            and not m.group(0).isdigit() and stem(m.group(0)) not in cues.CUE_STEMS
+            and not any(a <= m.start() < b for a, b in covered)]
+
+
+# -- normal form ----------------------------------------------------------------------------------
+
+_DEFAULT_MEASURE = {"financial": "amount", "intervention": "amount", "resource": "amount"}
+
+
+def normalise(plan: QuestionPlan) -> QuestionPlan:
+    """One plan per meaning: fields that do not apply to the act are dropped, 'value' becomes
+    the subject's own quantity, the output follows the act."""
+    p = plan.model_dump()
+    act, subject, measure = p["act"], p["subject"], p["measure"]
+    if act in ("draft", "export"):
+        p.update(measure=None, condition=None, refs=(), subject=None, rank=None, group=None, candidates=())
+        p["section"] = p["section"] or section_for(plan)
+    else:
+        p["section"] = None
+        if act == "explain" and p["condition"] is None:
+            subject = "narrative"
+        if subject == "narrative":
+            p.update(refs=(), measure=None, candidates=())
+        else:
+            if measure == "value":
+                measure = "actual" if subject == "indicator" else _DEFAULT_MEASURE.get(subject or "")
+            if measure == "achievement" and subject == "financial":
+                measure = "change"
+            if measure == "actual" and subject in ("financial", "intervention"):
+                measure = "amount"
+            if measure == "actual" and subject == "resource" and act == "compare":
+                measure = "amount"
+            if measure is None and p["condition"] is None and act != "check":
+                measure = _DEFAULT_MEASURE.get(subject or "")
+            if subject in ("area", "objective", "ente") and measure is None and p["condition"] is None and act != "list":
+                measure = "achievement"
+            p["measure"] = measure
+        p["subject"] = subject
+    p["output"] = {"export": "file", "draft": "prose", "explain": "prose"}.get(act) or (
+        "table" if act in ("list", "compare", "rank") else "number" if p["measure"] else "prose")
+    return QuestionPlan.model_validate(p)
+
+
+def section_for(plan: QuestionPlan) -> str:
+    """The chapter that tells what a plan asks about ('fammene la bozza')."""
+    if plan.section:
+        return plan.section
+    if plan.condition == "below_target":
+        return "scostamenti"
+    if plan.condition == "target_changed":
+        return "5"
+    if plan.subject in ("financial", "resource", "intervention"):
+        return "2"
+    if plan.subject in ("ente", "area", "objective") or plan.measure in ("achievement", "weight"):
+        return "3.3"
+    if plan.subject == "indicator":
+        return "1"
+    return "all"
+
+
+def draft_section(folded: str) -> str | None:
+    """The chapter a request to write names by its words ('gli scostamenti', 'il contesto')."""
+    return next((s for s, p in cues.SECTION_WORDS if p.search(folded)), None)
