@@ -56,6 +56,7 @@ def repair_value(cell: str) -> str:
         return cell
     text = " ".join(cell.split())
     text = re.sub(r"^[|'‘’`]+|[|'‘’`]+$|\s+[-–]$", "", text).strip()  # a rule's remains, a speck
+    text = re.sub(r"(?<=[\d%€.])\s+[a-zà-ù]$", "", text)  # a lone letter after the value: '25% z'
     text = re.sub(r"(?<=\d);(?=\d)", ",", text)  # '98;56' -> '98,56'
     text = re.sub(r"(?<=[\d.]):(?=\d)|(?<=\d)\.:", lambda m: "." if m.group(0) == ":" else ".", text)
     text = re.sub(r"(?<=\d)\.(?=\s*(?:%|€))", "", text)  # '93,62. %' -> '93,62 %'

@@ -112,6 +112,8 @@ def test_only_cells_that_do_not_read_are_repaired_and_the_change_is_a_finding():
     ("Internazionalizzazione (D1) :", "Internazionalizzazione (D1)"),
     ("Risorse destinate alla digitalizzazione I Risorse stanziare", "Risorse destinate alla digitalizzazione / Risorse stanziare"),
     ("Patrimonio netto/ Immob", "Patrimonio netto / Immob"),
+    ("customer Statistica Prezzi Studi economici IN. risposte", "customer Statistica Prezzi Studi economici / N. risposte"),
+    ("(Proventi strutturali* - Oneri strutturali) ! Proventi", "(Proventi strutturali* - Oneri strutturali) / Proventi"),
     ("N. risposte con giudizio positivo /.N. risposte", "N. risposte con giudizio positivo / N. risposte"),
     ("turismo e_ territorio", "turismo e territorio"),
     ("N. Progetti.realizzati per promuovere", "N. Progetti realizzati per promuovere"),
@@ -119,6 +121,7 @@ def test_only_cells_that_do_not_read_are_repaired_and_the_change_is_a_finding():
     ("tutela ambientale e dello —. sviluppo", "tutela ambientale e dello sviluppo"),
     ("certificazioni ‘ambientali e sociali", "certificazioni ambientali e sociali"),
     ("centri specializzati e mentor.", "centri specializzati e mentor"),
+    ("Area1-Competitività delle imprese", "Area 1-Competitività delle imprese"),
 ])
 def test_stray_marks_of_a_scan_are_removed_from_cells(read, clean):
     assert tidy_cell(read) == clean
@@ -142,3 +145,29 @@ def test_a_garbled_operator_takes_the_one_the_document_prints_most():
     assert repair_cells(row, ">=")[-1] == ">= 90,00 %"
     assert repair_cells(row) is None  # no operator read yet on the scanned pages: no guess
     assert repair_cells(["Numero imprese", "N. Report attività"], ">=") is None
+
+
+def test_garbled_objective_codes_come_back_from_the_other_mentions():
+    from ingest.readers.blocks import BlockStream, Row
+    from ingest.readers.ocr_codes import restore_codes
+
+    def row(page, *cells):
+        return Row(tuple(cells), Loc(page=page))
+
+    stream = BlockStream((
+        row(1, "1.1 Internazionalizzazione (D1)", "25,%"),  # the overview, digital or well read
+        row(1, "1.2.1 Punto Impresa Digitale (PID)"),
+        row(1, "1.2.1.1 Punto Impresa Digitale (PID) (art. 67 co.3 ccnl 21/05/2018)"),
+        row(2, "11 Internazionalizzazione (D1) (Prospettiva BSC: BSC1)", "25,%"),
+        row(2, "L2.1.1 Punto Impresa Digitale (PID) (art. 67 co.3 cenl 21/05/2018)"),
+        row(2, "1.21 Punto Impresa Digitale (PID)"),
+        row(2, "Internazionalizzazione (D1)"),  # a title printed without its code: left alone
+        row(2, "12.1 Punto Impresa Digitale (PID) (art. 67 co.3 ccnl 21/05/2018)"),  # other digits: left
+        row(1, "11 Internazionalizzazione (D1)"),  # not a scanned page: left alone
+    ))
+    out = [b.cells[0] for b in restore_codes(stream, {2}).blocks]
+    assert out[3] == "1.1 Internazionalizzazione (D1) (Prospettiva BSC: BSC1)"
+    assert out[4] == "1.2.1.1 Punto Impresa Digitale (PID) (art. 67 co.3 cenl 21/05/2018)"
+    assert out[5] == "1.2.1 Punto Impresa Digitale (PID)"
+    assert out[6:] == ["Internazionalizzazione (D1)", "12.1 Punto Impresa Digitale (PID) (art. 67 co.3 ccnl 21/05/2018)",
+                       "11 Internazionalizzazione (D1)"]

@@ -14,15 +14,18 @@ import re
 from dataclasses import replace
 
 from .blocks import Block, BlockStream, Row, Text
+from .ocr_codes import restore_codes
 
 _LONE_MARK = re.compile(r"(?<!\S)[.,:;‘’'`_|—~•·»«]+(?!\S)")  # a token made of marks only ('-' and '–' are kept: they separate)
 _OPENING_QUOTE = re.compile(r"(?<!\S)[‘`'](?=[A-Za-zÀ-ÿ]{2,})(?![^\s]*[’'])")
-_LETTER_SLASH = re.compile(r"(?<=[a-zà-ù]) [I|] (?=[A-Za-zÀ-ÿ])")  # 'digitalizzazione I Risorse'
+# 'digitalizzazione I Risorse', 'economici IN. risposte', 'strutturali) ! Proventi'
+_LETTER_SLASH = re.compile(r"(?<=[a-zà-ù)]) (?:[I|!] (?=[A-Za-zÀ-ÿ])|I(?=N\. ))")
 # 'efficienza. dei', 'dello: sviluppo', '(progetto 20%). in' (not 'art. 67', 'N. imprese')
 _POINT_IN_CELL = re.compile(r"(?:(?<=[a-zà-ù]{3})|(?<=\)))[.:](?= [a-zà-ù])")
 _GLUED_POINT = re.compile(r"(?<=[a-zà-ù]{3})\.(?=[a-zà-ù]{3})")  # 'Progetti.realizzati'
 _GLUED_DASH = re.compile(r"(?<!\S)—(?=\S)")
 _TRAILING_POINT = re.compile(r"(?<=[a-zà-ù]{3})\s?\.$")  # a cell ending 'mentor.'
+_WORD_DIGIT = re.compile(r"(?<=[a-zà-ù]{3})(?=\d)")  # 'Area1-Competitività': no Italian word ends in a digit
 _UNDERSCORE = re.compile(r"(?<=\w)_(?=\s)|(?<=\s)_(?=\w)")
 
 
@@ -41,6 +44,7 @@ def tidy_cell(text: str) -> str:
         return text
     text = tidy_text(text)
     text = _LETTER_SLASH.sub(" / ", text)
+    text = _WORD_DIGIT.sub(" ", text)
     text = _POINT_IN_CELL.sub("", text)
     text = _GLUED_DASH.sub("", text)
     text = " ".join(_GLUED_POINT.sub(" ", w) if _plain_word(w) else w for w in text.split(" "))
@@ -61,7 +65,8 @@ def _even_slashes(text: str) -> str:
 
 
 def tidy_stream(stream: BlockStream, pages: tuple[int, ...]) -> BlockStream:
-    """The stream with the blocks of `pages` (read by OCR) tidied."""
+    """The stream with the blocks of `pages` (read by OCR) tidied, and the objective codes OCR
+    garbled there given back from the document's other mentions (`ocr_codes`)."""
     wanted = set(pages)
     blocks: list[Block] = []
     for block in stream.blocks:
@@ -73,4 +78,4 @@ def tidy_stream(stream: BlockStream, pages: tuple[int, ...]) -> BlockStream:
             text = tidy_text(block.text)
             if text:
                 blocks.append(replace(block, text=text))
-    return replace(stream, blocks=tuple(blocks))
+    return restore_codes(replace(stream, blocks=tuple(blocks)), wanted)
