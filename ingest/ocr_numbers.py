@@ -128,3 +128,14 @@ def repaired_finding(cells: list[str], fixed: list[str], loc: Loc) -> Finding:
         printed=" | ".join(a for a, _ in changes),
         expected=" | ".join(b for _, b in changes),
     )
+
+
+def unreadable_finding(cell: str, loc: Loc) -> Finding:
+    """A value of a scanned page that could not be read: the row is kept without it."""
+    return Finding(
+        kind=FindingKind.unparseable_number,
+        severity=Severity.warning,
+        message=f"Valore illeggibile nella scansione: «{cell}». L'indicatore è caricato senza questo valore: da leggere sull'originale.",
+        source=loc,
+        printed=cell,
+    )

@@ -51,7 +51,7 @@ from .numbers import (
     parse_target,
     parse_weight,
 )
-from .ocr_numbers import printed_operator, repair_cells, repaired_finding
+from .ocr_numbers import printed_operator, repair_cells, repaired_finding, unreadable_finding
 from .readers.blocks import BlockStream, Row, Text
 
 AREA_RE = re.compile(r"^Area\s+(?P<num>\d+)\s*[–—-]\s*(?P<title>.+)$", re.IGNORECASE)
@@ -458,14 +458,29 @@ class _Parser:
             stray.insert(0, rest.pop())
         if len(rest) < 4:
             raise NumberError("mancano valori misure, consuntivo o target")
-        target = parse_target(rest[-1])
-        actual = parse_quantity(rest[-2])
-        measures = parse_measures(rest[-3])
+        target, actual, measures = self._values(((parse_target, rest[-1]), (parse_quantity, rest[-2]),
+                                                 (parse_measures, rest[-3])), loc)
         self._add_indicator(
             parent, loc, weight_raw, rest[:-3],
-            measures=tuple(measures.quantities), measures_raw=measures.raw, actual=actual, target=target,
-            stray_cells=tuple(stray),
+            measures=tuple(measures.quantities) if measures else (), measures_raw=measures.raw if measures else None,
+            actual=actual, target=target, stray_cells=tuple(stray),
         )
+
+    def _values(self, cells, loc: Loc) -> list:
+        """Each (parser, cell) read. On a page read by OCR, one value that cannot be read is left
+        out with a finding and the row stays (a scan's other numbers are still worth having);
+        more than one, or anywhere else, the row is not read."""
+        values, unread = [], []
+        for parse, cell in cells:
+            try:
+                values.append(parse(cell))
+            except NumberError:
+                if loc.page not in self.stream.ocr_pages or unread:
+                    raise
+                unread.append(cell)
+                values.append(None)
+        self.problems.extend(unreadable_finding(cell, loc) for cell in unread)
+        return values
 
     def _add_indicator(self, parent, loc: Loc, weight_raw: str, text_cells: list[str], **values) -> None:
         """Build an indicator from its weight, its text cells and its values, under `parent`."""

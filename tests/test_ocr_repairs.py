@@ -171,3 +171,55 @@ def test_garbled_objective_codes_come_back_from_the_other_mentions():
     assert out[5] == "1.2.1 Punto Impresa Digitale (PID)"
     assert out[6:] == ["Internazionalizzazione (D1)", "12.1 Punto Impresa Digitale (PID) (art. 67 co.3 ccnl 21/05/2018)",
                        "11 Internazionalizzazione (D1)"]
+
+
+def _with_row_scanned(stream, line: int, cells: dict[int, str], scanned: bool = True):
+    """`stream` with the row of `line` moved to page 5 and `cells` (index: text) in it; page 5
+    recorded as read by OCR when `scanned`."""
+    from dataclasses import replace
+
+    from ingest.readers.blocks import Row
+
+    def changed(block):
+        if not (isinstance(block, Row) and block.loc.line == line):
+            return block
+        new = [cells.get(i, c) for i, c in enumerate(block.cells)]
+        return replace(block, cells=tuple(new), loc=block.loc.model_copy(update={"page": 5}))
+
+    return replace(stream, blocks=tuple(changed(b) for b in stream.blocks), ocr_pages=(5,) if scanned else ())
+
+
+# indicator 3.1/1.4/1 of the corpus text: line 186, '49 N. / 52 N.' | '94,23 %' | '>= 75,00 %' in cells 7-9
+_ROW_LINE, _MEASURES, _ACTUAL, _TARGET = 186, 7, 8, 9
+
+
+@pytest.mark.parametrize("cell,field", [(_ACTUAL, "actual"), (_TARGET, "target"), (_MEASURES, "measures")])
+def test_one_unreadable_value_of_a_scanned_row_leaves_the_row_with_a_finding(monkeypatch, cell, field):
+    from conftest import RELAZIONE_TXT
+    from ingest import pipeline
+    from ingest.checks import check_report
+    from ingest.readers.text import read_text
+    from ingest.scoring import score_report
+
+    stream = _with_row_scanned(read_text(RELAZIONE_TXT.read_bytes(), RELAZIONE_TXT.name), _ROW_LINE, {cell: "SS %"})
+    monkeypatch.setattr(pipeline, "read_text", lambda *_: stream)
+    report = pipeline.read_report(RELAZIONE_TXT.read_bytes(), RELAZIONE_TXT.name)  # accepted: complete
+    assert len(list(report.indicators())) == 128
+    row = next(i for i in report.indicators() if i.source.line == _ROW_LINE)
+    assert not getattr(row, field) and row.name.startswith("Percentuale di soddisfazione customer")
+    unread = [f for f in report.problems if f.kind == FindingKind.unparseable_number]
+    assert len(unread) == 1 and unread[0].source.page == 5 and unread[0].printed == "SS %"
+    assert "illeggibile nella scansione" in unread[0].message
+    score_report(report), check_report(report)  # a row without one of its values is scored and checked
+
+
+@pytest.mark.parametrize("cells,scanned", [({_ACTUAL: "SS %"}, False), ({_ACTUAL: "SS %", _TARGET: "SS"}, True)])
+def test_an_unreadable_value_off_a_scan_or_two_in_a_row_drop_the_row(cells, scanned):
+    from conftest import RELAZIONE_TXT
+    from ingest.readers.text import read_text
+    from ingest.tables import parse_tables
+
+    stream = _with_row_scanned(read_text(RELAZIONE_TXT.read_bytes(), RELAZIONE_TXT.name), _ROW_LINE, cells, scanned)
+    tables = parse_tables(stream)
+    assert tables.indicator_count == 127
+    assert [f.kind for f in tables.problems] == [FindingKind.row_not_parsed]
