@@ -3,7 +3,8 @@
 # for scanned PDFs (read through ocrmypdf), and Ghostscript, which ocrmypdf uses for PDFs its
 # own rasteriser cannot render. Installs whichever is missing through apt-get; does nothing
 # when all are there. Without them the app still runs, and a scan is refused with one line
-# naming the packages to install.
+# naming the packages to install. With --check it only prints the missing packages (one line,
+# empty when none) and installs nothing.
 set -euo pipefail
 missing=()
 if command -v tesseract >/dev/null 2>&1; then
@@ -12,6 +13,10 @@ else
   missing+=(tesseract-ocr tesseract-ocr-ita)
 fi
 command -v gs >/dev/null 2>&1 || missing+=(ghostscript)
+if [ "${1:-}" = "--check" ]; then
+  echo "${missing[*]}"
+  exit 0
+fi
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

@@ -94,3 +94,44 @@ def test_missing_tesseract_is_one_clear_line(tmp_path, env, packages):
     assert lines[0].startswith("Errore: ") and "scansione" in lines[0]
     assert f"installa i pacchetti {packages} (" in lines[0], lines[0]
     assert "Traceback" not in result.stderr
+
+
+def _path_without(tmp_path, *hidden: str) -> str:
+    """A PATH holding every command of this one except `hidden` (links in one directory)."""
+    import os
+    from pathlib import Path
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for folder in os.environ["PATH"].split(os.pathsep):
+        for exe in Path(folder).glob("*") if Path(folder).is_dir() else ():
+            link = bin_dir / exe.name
+            if exe.name not in hidden and not link.exists() and os.access(exe, os.X_OK):
+                link.symlink_to(exe.resolve())
+    return str(bin_dir)
+
+
+@pytest.mark.parametrize("hidden,env,missing", [
+    ((), {}, ""),
+    (("tesseract", "gs"), {}, "tesseract-ocr tesseract-ocr-ita ghostscript"),
+    ((), {"TESSDATA_PREFIX": "/nonexistent"}, "tesseract-ocr-ita"),
+])
+def test_set_up_installs_the_debian_packages_ocr_needs_when_missing(tmp_path, hidden, env, missing):
+    """What scripts/install-system-packages.sh (run by setup.sh, so by the README's two commands)
+    would ask apt-get for, found the way it finds them: the packages the OCR reader names."""
+    import os
+    import subprocess
+
+    from conftest import ROOT
+    from ingest.readers.ocr import PACKAGES
+
+    path = _path_without(tmp_path, *hidden) if hidden else os.environ["PATH"]
+    script = ROOT / "scripts" / "install-system-packages.sh"
+    result = subprocess.run(["bash", str(script), "--check"], capture_output=True, text=True,
+                            env={**os.environ, **env, "PATH": path}, check=True)
+    assert result.stdout.strip() == missing
+    assert set(PACKAGES.values()) <= set("tesseract-ocr tesseract-ocr-ita ghostscript".split())
+    setup = (ROOT / "scripts" / "setup.sh").read_text(encoding="utf-8")
+    assert "bash scripts/install-system-packages.sh\n" in setup  # before the venv: the app needs them too
+    for command in ("run.sh", "test.sh"):
+        assert "bash scripts/setup.sh" in (ROOT / "scripts" / command).read_text(encoding="utf-8")
