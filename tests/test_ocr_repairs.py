@@ -164,13 +164,16 @@ def test_garbled_objective_codes_come_back_from_the_other_mentions():
         row(2, "Internazionalizzazione (D1)"),  # a title printed without its code: left alone
         row(2, "12.1 Punto Impresa Digitale (PID) (art. 67 co.3 ccnl 21/05/2018)"),  # other digits: left
         row(1, "11 Internazionalizzazione (D1)"),  # not a scanned page: left alone
+        row(2, "OS 1.2.1 Punto Impresa Digitale (PID)"),  # an abbreviation before the code is printed
+        row(2, "csi 5 1.2.1 Punto Impresa Digitale (PID)"),  # specks before it are not
     ))
     out = [b.cells[0] for b in restore_codes(stream, {2}).blocks]
     assert out[3] == "1.1 Internazionalizzazione (D1) (Prospettiva BSC: BSC1)"
     assert out[4] == "1.2.1.1 Punto Impresa Digitale (PID) (art. 67 co.3 cenl 21/05/2018)"
     assert out[5] == "1.2.1 Punto Impresa Digitale (PID)"
     assert out[6:] == ["Internazionalizzazione (D1)", "12.1 Punto Impresa Digitale (PID) (art. 67 co.3 ccnl 21/05/2018)",
-                       "11 Internazionalizzazione (D1)"]
+                       "11 Internazionalizzazione (D1)", "OS 1.2.1 Punto Impresa Digitale (PID)",
+                       "1.2.1 Punto Impresa Digitale (PID)"]
 
 
 def _with_row_scanned(stream, line: int, cells: dict[int, str], scanned: bool = True):

@@ -72,8 +72,9 @@ def restore_code(cell: str, titles: dict[str, str]) -> str:
 
 
 def _stray(token: str) -> bool:
-    """A short token that is no word: a garbled code or a speck read as letters."""
-    return len(token) <= 6 and not re.search(r"[A-Za-zÀ-ÿ]{4}", token)
+    """A short token that is no word: a garbled code or a speck read as letters. Two or three
+    capitals are an abbreviation printed on purpose ('OS 1.2 Digitalizzazione'), never a speck."""
+    return len(token) <= 6 and not re.search(r"[A-Za-zÀ-ÿ]{4}", token) and not re.fullmatch(r"[A-Z]{2,3}", token)
 
 
 def _digits(code: str) -> str:
