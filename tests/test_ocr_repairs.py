@@ -226,3 +226,44 @@ def test_an_unreadable_value_off_a_scan_or_two_in_a_row_drop_the_row(cells, scan
     tables = parse_tables(stream)
     assert tables.indicator_count == 127
     assert [f.kind for f in tables.problems] == [FindingKind.row_not_parsed]
+
+
+def _one_page_pdf(content: bytes) -> bytes:
+    import io
+
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(300, 200))
+    page = pdf.pages[0]
+    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica))
+    page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+    page.obj.Contents = pdf.make_stream(content)
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    return buffer.getvalue()
+
+
+def test_the_invisible_text_of_a_scan_gets_its_printed_size_and_keeps_its_place(tmp_path):
+    """ocrmypdf sets an OCR'd line in the height of its capitals (0.72 of the printed size):
+    the OCR'd file is rewritten so that the reader measures words in the printed size."""
+    import io
+
+    import pdfplumber
+
+    from ingest.readers.ocr_layer import INK_HEIGHT_EM, finish
+
+    content = (b"BT 3 Tr 20 100 Td /F1 7.2 Tf 120 Tz (Camera ) Tj 40 0 Td 90 Tz (di ) Tj ET\n"
+               b"BT 0 Tr 20 50 Td /F1 10 Tf (Visibile) Tj ET")  # printed text: never touched
+    path = tmp_path / "ocr.pdf"
+    path.write_bytes(_one_page_pdf(content))
+
+    def words(data: bytes) -> list[tuple]:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            found = pdf.pages[0].extract_words(extra_attrs=["size"])
+            return [(w["text"], round(w["x0"], 2), round(w["x1"], 2), round(w["size"], 2)) for w in found]
+
+    before, after = words(path.read_bytes()), words(finish(path, {}, {0}))
+    assert [w[:3] for w in after] == [w[:3] for w in before]  # same words, same places, same widths
+    assert [w[3] for w in before] == [7.2, 7.2, 10] and [w[3] for w in after] == [round(7.2 / INK_HEIGHT_EM, 2)] * 2 + [10]
+    assert words(finish(path, {}, set())) == before  # a page not OCR'd is left as it was

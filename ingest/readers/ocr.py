@@ -13,7 +13,6 @@ without them a scan is refused with one line naming the packages to install.
 
 from __future__ import annotations
 
-import io
 import logging
 import os
 import shutil
@@ -149,29 +148,9 @@ def ocr_pdf(data: bytes, name: str, pages: Sequence[int], progress: PageProgress
             from .ocr_plugin import take_rulings
 
             found = take_rulings(source)
-        return _with_rulings(target, found)
+        from .ocr_layer import finish  # rulings drawn back, the invisible text in its printed size
 
-
-def _with_rulings(path: Path, found: dict) -> bytes:
-    """The OCR'd file with each page's rulings drawn as thin strokes over its image, where the
-    PDF reader finds them as it finds a digital table's borders."""
-    import pikepdf
-
-    from .rulings import pdf_strokes
-
-    with pikepdf.open(path) as pdf:
-        for index, (rulings, (width, height)) in found.items():
-            page = pdf.pages[index]
-            if not rulings or int(page.obj.get("/Rotate", 0)) % 360:
-                continue  # a page turned by ocrmypdf: its image and its box do not share axes
-            x0, y0, x1, y1 = (float(v) for v in page.mediabox)
-            strokes = pdf_strokes(rulings, (x1 - x0) / width, (y1 - y0) / height, y1 - y0)
-            # the page's own drawing is wrapped in q/Q so that no state it leaves moves the strokes
-            page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
-            page.contents_add(pdf.make_stream(b"\nQ\nq 1 0 0 1 %.2f %.2f cm\n" % (x0, y0) + strokes + b"\nQ\n"))
-        buffer = io.BytesIO()
-        pdf.save(buffer)
-    return buffer.getvalue()
+        return finish(target, found, {p - 1 for p in pages})
 
 
 def _first_line(exc: Exception) -> str:
