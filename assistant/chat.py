@@ -85,6 +85,7 @@ class Assistant:
             self.rewriter = Rewriter(model)
         self._cache: LRUCache[tuple, tuple[YearView, FactBook]] = LRUCache(CONTEXTS)
         self._parsers: LRUCache[tuple, PlanParser] = LRUCache(CONTEXTS)
+        self._documents: LRUCache[str, _EnteDocuments] = LRUCache(CONTEXTS)
         self._lock = threading.Lock()
 
     @classmethod
@@ -104,9 +105,17 @@ class Assistant:
         return self.workspace.store.enti()
 
     def documents(self, ente: str) -> _EnteDocuments:
-        """The documents of `ente` (the store reads them again only when that Ente changed)."""
+        """The documents of `ente`: one primary-key read of its generation, the list read again
+        only when that Ente changed."""
         store = self.workspace.store
-        return _EnteDocuments(store.generation(ente), tuple(store.documents(ente)))
+        generation = store.generation(ente)
+        with self._lock:
+            cached = self._documents.get(ente)
+        if cached is None or cached.generation != generation:
+            cached = _EnteDocuments(generation, tuple(store.documents(ente)))
+            with self._lock:
+                self._documents[ente] = cached
+        return cached
 
     def _resolve(self, ente: str | None, enti: list[str] | None = None) -> str:
         if ente and ente in (enti if enti is not None else self.enti()):
@@ -120,7 +129,9 @@ class Assistant:
     def context(self, year: int | None = None, ente: str | None = None) -> tuple[YearView, FactBook]:
         """The view of a year and its facts (cached per generation of the Ente; a copy of the book)."""
         ente = self._resolve(ente)
-        docs = self.documents(ente)
+        return self._context(year, ente, self.documents(ente))
+
+    def _context(self, year: int | None, ente: str, docs: _EnteDocuments) -> tuple[YearView, FactBook]:
         year = year or docs.default_year()
         key = (docs.generation, ente, year, self.workspace.policy)
         with self._lock:
@@ -143,9 +154,11 @@ class Assistant:
     def parser(self, ente: str | None) -> PlanParser:
         """The plan parser over the store's names for `ente` (and every Ente's name); with no
         Ente, over the names of the Enti only."""
-        store, enti = self.workspace.store, self.enti()
-        docs = self.documents(ente) if ente else None
-        key = (docs.generation if docs else store.generation(), tuple(enti), ente)
+        return self._parser(ente, self.enti(), self.documents(ente) if ente else None)
+
+    def _parser(self, ente: str | None, enti: list[str], docs: _EnteDocuments | None) -> PlanParser:
+        store = self.workspace.store
+        key = (docs.generation if docs else None, tuple(enti), ente)
         with self._lock:
             parser = self._parsers.get(key)
         if parser is None:
@@ -165,9 +178,10 @@ class Assistant:
     def replay(self, history: list[str], ente: str | None = None) -> Session:
         """The conversation of `history` (earlier questions), read again without answering."""
         session = Session()
+        enti = self.enti()
         for question in history:
             try:
-                resolved = self._ente(question, ente, session.last)
+                resolved = self._ente(question, ente, session.last, enti)
             except WorkspaceError:
                 continue
             session.add(self.parser(resolved).parse(question, session.last))
@@ -184,14 +198,17 @@ class Assistant:
 
     def _ask(self, question: str, year: int | None, ente: str | None, session: Session | None) -> Answer:
         previous = session.last if session else None
+        enti = self.enti()
         try:
-            ente = self._ente(question, ente, previous)
+            ente = self._ente(question, ente, previous, enti)
         except WorkspaceError as exc:
             return Answer(question=question, intent="clarify", answer=str(exc), verified=True)
-        plan = self.parser(ente).parse(question, previous)
-        plan = self._model_plan(plan, ente)
+        docs = self.documents(ente)
+        parser = self._parser(ente, enti, docs)
+        plan = parser.parse(question, previous)
+        plan = self._model_plan(plan, parser)
         try:
-            view, book = self.context(self._view_year(plan, year, ente), ente)
+            view, book = self._context(self._view_year(plan, year, docs), ente, docs)
         except WorkspaceError as exc:
             return Answer(question=question, intent=route(plan).name, answer=str(exc).capitalize() + ".",
                           verified=True, plan=plan)
@@ -199,17 +216,17 @@ class Assistant:
         handler = route(plan)
         ctx = Context(plan=plan, view=view, book=book, w=w, search=self.search,
                       other_year=lambda y: self._other_year(y, ente), draft=lambda s, y: self.draft(s, y, ente),
-                      years=tuple(self.documents(ente).years()))
+                      years=tuple(docs.years()))
         return self._finish(question, handler.answer(ctx), view, w, plan)
 
-    def _ente(self, question: str, ente: str | None, previous: QuestionPlan | None) -> str:
+    def _ente(self, question: str, ente: str | None, previous: QuestionPlan | None, enti: list[str]) -> str:
         """The Ente asked about: the Camera the question names, else the option (the app's
         selector, `--ente`), else the only one in the store, else the one of the conversation.
         Several and none named: a short question back."""
-        enti = self.enti()
         if not enti:
             return self.workspace.ente(None)  # raises: the store is empty
-        named = self.parser(None).parse(question) if len(enti) > 1 or mentions_camera(question) else self.parser(None).empty
+        names = self._parser(None, enti, None)
+        named = names.parse(question) if len(enti) > 1 or mentions_camera(question) else names.empty
         if named.ente:
             return named.ente
         if named.ente_said:
@@ -224,9 +241,8 @@ class Assistant:
         raise WorkspaceError(f"Di quale Camera? Nello store ci sono {', '.join(city(e) for e in enti)}: "
                              f"ripeti la domanda nominandola (ad esempio «la Camera di {city(enti[0])}»).")
 
-    def _view_year(self, plan: QuestionPlan, year: int | None, ente: str) -> int:
+    def _view_year(self, plan: QuestionPlan, year: int | None, docs: _EnteDocuments) -> int:
         """The year whose view answers the plan."""
-        docs = self.documents(ente)
         years = docs.years()
         default = year or docs.default_year()
         named = [y for y in plan.years if y in years]
@@ -253,14 +269,14 @@ class Assistant:
         except WorkspaceError:
             return None
 
-    def _model_plan(self, plan: QuestionPlan, ente: str) -> QuestionPlan:
+    def _model_plan(self, plan: QuestionPlan, parser: PlanParser) -> QuestionPlan:
         """With a language model configured, a plan the rules read with little confidence is
         read again by the model (validated; the numbers still come from the handlers)."""
         if self.model is None or plan.confidence >= 0.5 or plan.followup:
             return plan
         from .plan.llm import model_plan
 
-        return model_plan(self.model, plan, self.parser(ente).catalog) or plan
+        return model_plan(self.model, plan, parser.catalog) or plan
 
     def _finish(self, question: str, composed: Composed, view: YearView, w: Writer, plan: QuestionPlan) -> Answer:
         body, used_llm, note = composed.body, False, None

@@ -206,6 +206,14 @@ def of_year(fid: AnyId, year: int) -> FactId:
     return _typed(fid).of_year(year)
 
 
+def of_year_text(text: str, year: int) -> str:
+    """`str(of_year(text, year))`, without parsing the ids that are no computation (most of a
+    book: an answer comparing two years imports every fact of the other year)."""
+    if text.startswith(_COMPUTED) or _AT_RE.match(text):
+        return str(of_year(text, year))
+    return f"{year}@{text}"
+
+
 def _typed(fid: AnyId) -> FactId:
     """A typed id; text that is no fact id (a caller's own name) is kept as it is."""
     if isinstance(fid, FactId):

@@ -109,12 +109,12 @@ class FactBook:
         """Every fact of `other` (the view of `year`), under ids qualified by that year, so that
         one answer can cite the same indicator or objective in two years."""
         for fact in other:
-            qualified = str(ids.of_year(fact.id, year))
+            qualified = ids.of_year_text(fact.id, year)
             if qualified in self._facts:
                 continue
             self._facts[qualified] = fact.model_copy(update={
                 "id": qualified, "label": f"{fact.label} [{year}]",
-                "derived_from": tuple(str(ids.of_year(d, year)) for d in fact.derived_from),
+                "derived_from": tuple(ids.of_year_text(d, year) for d in fact.derived_from),
             })
 
     def with_origins(self, fact_ids: Iterable[str]) -> list[Fact]:

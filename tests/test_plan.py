@@ -158,6 +158,12 @@ def test_text_that_is_no_fact_id_is_refused_by_parse_and_kept_by_the_helpers():
     assert str(ids.of_year("b", 2019)) == "2019@b"
 
 
+@pytest.mark.parametrize("text", ["3.2/1.2.1/2#target", "fin:6) Personale:2019", "b", "diff(area:1#achievement,b)",
+                                  "2018@area:1#achievement", "share(int:1.1,int:totale)"])
+def test_the_quick_year_form_is_the_typed_one(text):
+    assert ids.of_year_text(text, 2019) == str(ids.of_year(text, 2019))
+
+
 def test_every_fact_of_the_corpus_has_an_id_that_parses_back(catalog):
     from assistant.facts import build_facts
     from ingest.pipeline import read_path
