@@ -31,6 +31,12 @@ def refs(plan) -> list[str]:
 # -- names -----------------------------------------------------------------------------------------
 
 
+def test_per_area_breaks_down_unless_a_name_follows(parser):
+    assert parser.parse("quanto e stato speso per area?").group == "area"
+    named = parser.parse("interventi per area competitivita delle imprese")
+    assert named.group is None and refs(named) == ["area:1"]
+
+
 def test_typos_and_missing_accents_reach_the_store_name(parser):
     assert refs(parser.parse("quanti sopraluoghi metrologici nel 2019?")) == ["indicator:3.2/2.2.3/1"]
     assert refs(parser.parse("la digitalizazione com'e andata")) == ["strategic:1.2"]

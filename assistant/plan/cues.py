@@ -125,9 +125,10 @@ TABLE_TITLES: list[tuple[str, re.Pattern[str]]] = [
 ]
 INTERVENTIONS_TABLE = rx(r"\binterventi (?:economici|promozionali)\b|\bimporti liquidati\b")
 
-# 'per area', 'area per area', 'per obiettivo strategico', 'anno per anno' (no article: every one)
+# 'per area', 'area per area', 'per obiettivo strategico', 'anno per anno' (no article: every one;
+# followed by a name, 'per area Sviluppo del territorio', it names one: see parser._group)
 GROUP: list[tuple[str, re.Pattern[str]]] = [
-    ("area", rx(r"\bper (?:ogni |ciascuna )?area\b(?! \d)(?!\s+(?:competit|svilupp|effic))|\barea per area\b")),
+    ("area", rx(r"\bper (?:ogni |ciascuna )?area\b(?! \d)|\barea per area\b")),
     ("objective", rx(r"\bper (?:ogni |ciascun )?obb?iettiv[oi]\b(?! \d)(?!\s+(?:operativ|strategic)\w* \d)|\bobiettivo per obiettivo\b")),
     ("year", rx(r"\banno per anno\b|\bper anno\b")),
 ]

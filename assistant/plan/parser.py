@@ -219,6 +219,18 @@ def _condition(r: _Reading) -> tuple[str | None, bool]:
     return None, mismatch
 
 
+def _group(t: str, folded: str) -> str | None:
+    """'per area', 'per obiettivo': the answer broken down by these; not when the next word
+    was taken by a name ('per area Competitività delle imprese' names one area)."""
+    for group, pattern in cues.GROUP:
+        for m in pattern.finditer(t):
+            following = re.match(r"\s*\S+", folded[m.end():])
+            if following and not t[m.end():m.end() + following.end()].strip():
+                continue
+            return group
+    return None
+
+
 def _read_cues(r: _Reading, **scope) -> QuestionPlan:
     folded = scope.pop("folded")
     condition, mismatch = scope.pop("condition"), scope.pop("mismatch")
@@ -226,7 +238,7 @@ def _read_cues(r: _Reading, **scope) -> QuestionPlan:
     act = "check" if mismatch else _act(t, folded, r, condition, scope["years"])
     rank = ("worst" if cues.RANK_WORST.search(t) else "best") if act == "rank" else None
     measure = "count" if cues.COUNT.search(t) else next((m for m, p in cues.MEASURES if p.search(t)), None)
-    group = next((g for g, p in cues.GROUP if p.search(t)), None)
+    group = _group(t, folded)
     subject = "narrative" if cues.NARRATIVE_ONLY.search(folded) else _subject(t, act, measure, r, condition)
     if condition == "target_changed" and subject is None and re.search(r"\btarget\b", folded):
         subject = "indicator"  # targets are the indicators'
