@@ -21,6 +21,7 @@ from ingest.diagnostics import count_of, summary
 from ingest.errors import IngestError
 from ingest.italian import fmt_number
 from ingest.progress import stage_label
+from ingest.readers.registry import formats_label
 
 from .ui_data import indicator_csv
 from .workspace import Workspace, WorkspaceError, expand
@@ -160,7 +161,7 @@ ALLOW_PARTIAL = typer.Option(False, "--allow-partial", help="carica anche un doc
 
 @app.command()
 def ingest(
-    files: list[Path] = typer.Argument(..., help="file o cartelle: PDF, TXT/MD, CSV/XLSX"),
+    files: list[Path] = typer.Argument(..., help=f"file o cartelle: {formats_label()}"),
     allow_partial: bool = ALLOW_PARTIAL,
     verbose: bool = VERBOSE,
 ) -> None:

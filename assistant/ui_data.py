@@ -23,6 +23,7 @@ from ingest.errors import IngestError
 from ingest.italian import fmt_number, fmt_pct
 from ingest.model import FinancialTable, Report
 from ingest.progress import progress_text
+from ingest.readers.registry import suffixes as reader_suffixes
 from ingest.records import FindingRecord, IndicatorRecord, ObjectiveRecord
 
 from .drafts import ORDER, SECTIONS
@@ -124,7 +125,8 @@ def documents_table(docs: Iterable[DocumentInfo]) -> list[dict[str, object]]:
     ]
 
 
-UPLOAD_TYPES = ("pdf", "txt", "md", "csv", "xlsx")
+# what the uploader accepts: every suffix of the reader registry
+UPLOAD_TYPES = tuple(s.lstrip(".") for s in reader_suffixes())
 
 
 def uploader_css(types: Iterable[str], max_mb: int) -> str:

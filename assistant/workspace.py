@@ -20,7 +20,7 @@ from ingest.checks import check_report
 from ingest.compare import compare_plan_report
 from ingest.errors import IngestError, NotAPerformanceDocument
 from ingest.model import Finding, FindingKind, Report, Severity
-from ingest.pipeline import FORMATS, check_against_plan, file_bytes, read_report, source_format
+from ingest.pipeline import FORMATS, check_against_plan, file_bytes, needs_plan, read_report
 from ingest.records import (
     FindingRecord,
     IndicatorRecord,
@@ -96,8 +96,7 @@ class IngestOutcome(BaseModel):
 def ingest_order(paths: Iterable[Path]) -> list[Path]:
     """Relazioni and Piani before files of actual values (which are matched to a Piano)."""
     def rank(p: Path) -> tuple[int, str]:
-        suffix = p.suffix.lower()
-        return (1 if suffix in (".csv", ".xlsx") else 0, p.name)
+        return (1 if p.suffix.lower() in FORMATS and needs_plan(p.name) else 0, p.name)
 
     return sorted(paths, key=rank)
 
@@ -169,7 +168,7 @@ class Workspace:
         """Read and validate one file; a Relazione is also checked against its Piano (`plan`, or
         the stored one that covers its year unless not `use_store`): complete, or refused unless
         `allow_partial`."""
-        if plan is None and source_format(name) in ("csv", "xlsx"):
+        if plan is None and needs_plan(name):
             plan = self._plan_for_actuals(data, name)
         report = read_report(data, name, plan=plan, progress=progress, limits=self.limits, allow_partial=allow_partial)
         if report.kind == "relazione":

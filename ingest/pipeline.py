@@ -16,34 +16,25 @@ import re
 from datetime import date
 from pathlib import Path
 
-from .actuals import read_actuals
 from .diagnostics import collect_library_warnings, more
-from .encoding import decode_text, nul_finding
 from .errors import (
     IncompleteDocument,
     IngestError,
     InvalidDocument,
     NotAPerformanceDocument,
-    UnsupportedFormat,
 )
 from .limits import DEFAULT_LIMITS, Deadline, Limits, check_pdf_pages, check_size, check_xlsx
-from .model import Finding, Report, SourceFormat
+from .model import Report, SourceFormat
 from .progress import READING_STAGE, ProgressFn
 from .readers.blocks import BlockStream, Text
-from .readers.pdf import read_pdf
-from .readers.text import read_text
+from .readers.registry import Reader, reader_for, readers
 from .sections import build_sections
 from .tables import parse_tables
 from .textnorm import is_synthetic
 from .validate import incomplete_finding, missing_from_plan, summary, validate
 
-FORMATS: dict[str, SourceFormat] = {
-    ".pdf": "pdf",
-    ".txt": "txt",
-    ".md": "txt",
-    ".csv": "csv",
-    ".xlsx": "xlsx",
-}
+# suffix -> stored format, from the reader registry (ingest/readers/registry.py)
+FORMATS: dict[str, SourceFormat] = {s: f for r in readers() for s, f in r.formats.items()}
 
 # blocks are joined with ' | ' so that a name never runs into the next block
 _ENTE_RE = re.compile(
@@ -62,12 +53,12 @@ def sha256_of(data: bytes) -> str:
 
 
 def source_format(name: str) -> SourceFormat:
-    suffix = Path(name).suffix.lower()
-    if suffix not in FORMATS:
-        raise UnsupportedFormat(
-            f"formato non supportato ({suffix or 'senza estensione'}): servono PDF, TXT/MD, CSV o XLSX", path=name
-        )
-    return FORMATS[suffix]
+    return reader_for(name)[1]
+
+
+def needs_plan(name: str) -> bool:
+    """A file of actual values, read against a Piano (CSV/XLSX)."""
+    return reader_for(name)[0].needs_plan
 
 
 def read_report(
@@ -82,12 +73,12 @@ def read_report(
 ) -> Report:
     """Parse and validate one file. `plan` is needed to match a file of actual values (CSV/XLSX),
     and is what such a file is complete against."""
-    fmt = source_format(name)
+    reader, fmt = reader_for(name)
     check_size(data, name, limits)
     deadline = Deadline(name, limits)
     with collect_library_warnings() as notes:
         try:
-            report = _read(data, name, fmt, plan, deadline.wrap(progress), limits)
+            report = _read(data, name, reader, fmt, plan, deadline.wrap(progress), limits)
             deadline.check()
         except IngestError as exc:
             exc.details = tuple(notes.lines) + more(notes.count)
@@ -129,31 +120,24 @@ def check_against_plan(report: Report, plan: Report | None, *, allow_partial: bo
     return report.model_copy(update={"problems": report.problems + (incomplete_finding(report, missing),)})
 
 
-def _read(  # long: limits, reading and refusals in the order they apply, then the Report field by field
-    data: bytes, name: str, fmt: SourceFormat, plan: Report | None, progress: ProgressFn, limits: Limits
+def _read(
+    data: bytes, name: str, reader: Reader, fmt: SourceFormat, plan: Report | None, progress: ProgressFn,
+    limits: Limits,
 ) -> Report:
     digest = sha256_of(data)
     if fmt == "xlsx":
         check_xlsx(data, name, limits)
-    if fmt in ("csv", "xlsx"):
-        return read_actuals(data, name, fmt, digest, plan=plan, progress=progress, limits=limits)
+    if fmt == "pdf" and (pages := pdf_pages(data)) is not None:
+        check_pdf_pages(pages, name, limits)
+    if reader.actuals is not None:
+        return reader.actuals(data, name, fmt, digest, plan=plan, progress=progress, limits=limits)
 
     def page_progress(done: int, total: int, stage: str = READING_STAGE) -> None:
         progress(stage, done, total)
 
-    problems: tuple[Finding, ...] = ()
-    if fmt == "pdf":
-        pages = pdf_pages(data)
-        if pages is not None:
-            check_pdf_pages(pages, name, limits)
-        stream = read_pdf(data, name, progress=page_progress)
-    else:
-        progress("lettura testo", 0, 1)
-        decoded = decode_text(data, name)
-        if decoded.nul_removed:
-            problems = (nul_finding(decoded.nul_removed),)
-        stream = read_text(decoded.text, name)
-        progress("lettura testo", 1, 1)
+    assert reader.blocks is not None, reader.name
+    stream = reader.blocks(data, name, page_progress)
+    problems = stream.problems
     progress("tabelle", 0, 1)
     tables = parse_tables(stream)
     progress("tabelle", 1, 1)

@@ -42,8 +42,8 @@ def _made_up(tmp: Path) -> dict[str, tuple[Path, str]]:
     files["prose_txt"] = (tmp / "note.txt", "nessuna tabella di indicatori")
     (tmp / "binario.txt").write_bytes(b"\x00\x01\x02" * 100)
     files["binary_txt"] = (tmp / "binario.txt", "non è un testo")
-    (tmp / "relazione.docx").write_bytes(b"PK\x03\x04")
-    files["unsupported"] = (tmp / "relazione.docx", "formato non supportato")
+    (tmp / "relazione.odt").write_bytes(b"PK\x03\x04")
+    files["unsupported"] = (tmp / "relazione.odt", "formato non supportato")
     # scans go through OCR first: a blank page, a photo, a scanned page that is not a Relazione
     (tmp / "bianca.pdf").write_bytes(_image_pdf(Image.new("L", (1654, 2339), 255), 200))
     files["blank_scan"] = (tmp / "bianca.pdf", "la scansione non contiene testo leggibile")

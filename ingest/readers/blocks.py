@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from ..model import Loc
+from ..model import Finding, Loc
 
 TextKind = Literal["heading", "para", "bold", "caption", "item"]
 
@@ -49,6 +49,8 @@ class BlockStream:
     pages: int | None = None
     # pages read through OCR (scans): their words and numbers are doubtful
     ocr_pages: tuple[int, ...] = ()
+    # what reading the file found wrong (NUL bytes removed...), kept as findings
+    problems: tuple[Finding, ...] = ()
 
 
 _TAG_RE = re.compile(r"</?(?:b|i|strong|em)>")

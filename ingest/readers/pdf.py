@@ -19,6 +19,7 @@ from ..errors import UnreadableFile
 from ..model import Loc
 from . import ocr
 from .blocks import Block, BlockStream, Row, Text, clean_cell, clean_text, join_wrapped
+from .registry import Reader
 
 ProgressFn = ocr.PageProgress
 
@@ -184,3 +185,6 @@ def _text_blocks(lines: list[dict], body_size: float, loc: Loc) -> list[tuple[fl
         previous = ln
     flush()
     return out
+
+
+READER = Reader(name="pdf", label="PDF", formats={".pdf": "pdf"}, blocks=read_pdf)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-from ..encoding import decode_text
-from ..model import Loc
+from ..encoding import decode_text, nul_finding
+from ..model import Finding, Loc
 from .blocks import Block, BlockStream, Row, Text, clean_cell, clean_text
+from .registry import PageProgress, Reader
 
 _HEADING_RE = re.compile(r"^(#{1,6})\s+(.*)$")
 _BOLD_LINE_RE = re.compile(r"^\s*(?:\*\*|<b>)(?P<bold>.+?)(?:\*\*|</b>)\s*(?P<rest>.*)$")
@@ -14,16 +15,27 @@ _ITALIC_LINE_RE = re.compile(r"^\s*\*(?!\*)(?P<text>.+?)\*\s*$")
 _RULE_RE = re.compile(r"^[\s|:+-]*-{3,}[\s|:+-]*$")
 _ITEM_RE = re.compile(r"^\s*[-•]\s+(.*)$")
 
+TEXT_STAGE = "lettura testo"
+
 
 def decode(data: bytes, name: str) -> str:
     """UTF-8/16 (BOM or not), Latin-1/CP1252 (see `ingest.encoding`); NULs removed."""
     return decode_text(data, name).text
 
 
-def read_text(data: bytes | str, name: str) -> BlockStream:
+def read_text(data: bytes | str, name: str, progress: PageProgress | None = None) -> BlockStream:
     """Turn a text rendering (its bytes, or its text already decoded) into blocks; line numbers
-    are 1-based, split on '\\n'."""
-    text = data if isinstance(data, str) else decode(data, name)
+    are 1-based, split on '\\n'. NUL bytes removed while decoding are a finding."""
+    if progress:
+        progress(0, 1, TEXT_STAGE)
+    problems: tuple[Finding, ...] = ()
+    if isinstance(data, str):
+        text = data
+    else:
+        decoded = decode_text(data, name)
+        text = decoded.text
+        if decoded.nul_removed:
+            problems = (nul_finding(decoded.nul_removed),)
     blocks: list[Block] = []
     for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.rstrip("\r")
@@ -32,7 +44,9 @@ def read_text(data: bytes | str, name: str) -> BlockStream:
         block = _line_to_block(line, Loc(line=number))
         if block is not None:
             blocks.append(block)
-    return BlockStream(tuple(blocks))
+    if progress:
+        progress(1, 1, TEXT_STAGE)
+    return BlockStream(tuple(blocks), problems=problems)
 
 
 def _line_to_block(line: str, loc: Loc) -> Block | None:
@@ -62,3 +76,6 @@ def _line_to_block(line: str, loc: Loc) -> Block | None:
     if m:
         return Text(clean_text(m.group(1)), loc, kind="item")
     return Text(clean_text(line), loc, kind="para")
+
+
+READER = Reader(name="text", label="TXT/MD", formats={".txt": "txt", ".md": "txt"}, blocks=read_text)
