@@ -20,6 +20,7 @@ from rich.table import Table
 from ingest.diagnostics import count_of, summary
 from ingest.errors import IngestError
 from ingest.italian import fmt_number
+from ingest.model import STRATEGY_LABELS, Layout
 from ingest.progress import stage_label
 from ingest.readers.registry import formats_label
 
@@ -159,6 +160,18 @@ VERBOSE = typer.Option(False, "--verbose", "-v", help="anche le segnalazioni del
 ALLOW_PARTIAL = typer.Option(False, "--allow-partial", help="carica anche un documento incompleto (con un rilievo)")
 
 
+def layout_table(layout: Layout) -> Table:
+    title = f"Come sono state lette le tabelle (lettore: {layout.reader})"
+    table = Table(title=title, show_lines=True, title_justify="left")
+    for column in ("N.", "Dove", "Metodo", "Righe", "Colonne", "Righe con colonne non assegnate"):
+        table.add_column(column, overflow="fold")
+    for t in layout.tables:
+        where = t.source.label() if len(t.pages) <= 1 else "pagg. " + ", ".join(str(p) for p in t.pages)
+        unassigned = "; ".join(f"{u.source.label()}, riga {u.row}: {u.printed}" for u in t.unassigned)
+        table.add_row(str(t.number), where, STRATEGY_LABELS[t.strategy], str(t.rows), str(t.columns), unassigned)
+    return table
+
+
 @app.command()
 def ingest(
     files: list[Path] = typer.Argument(..., help=f"file o cartelle: {formats_label()}"),
@@ -228,6 +241,8 @@ def extract(
         root = result.objectives
         out.print(f"Raggiungimento Ente: {_num(root.achievement)}% ({root.evaluation})", markup=False)
         out.print(finding_table(result.findings))
+        if result.layout is not None:
+            out.print(layout_table(result.layout))
 
 
 @app.command()

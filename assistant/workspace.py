@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from ingest.checks import check_report
 from ingest.compare import compare_plan_report
 from ingest.errors import IngestError, NotAPerformanceDocument
-from ingest.model import Finding, FindingKind, Report, Severity
+from ingest.model import Finding, FindingKind, Layout, Report, Severity
 from ingest.pipeline import FORMATS, check_against_plan, file_bytes, needs_plan, read_report
 from ingest.records import (
     FindingRecord,
@@ -80,6 +80,7 @@ class Extraction(BaseModel):
     indicators: list[IndicatorRecord]
     objectives: ObjectiveRecord
     findings: list[FindingRecord]
+    layout: Layout | None = None  # the reader, and how it read each table
 
 
 class IngestOutcome(BaseModel):
@@ -381,4 +382,5 @@ class Workspace:
             indicators=view.indicator_records(),
             objectives=view.objective_tree(),
             findings=view.finding_records(),
+            layout=report.layout,
         )

@@ -7,6 +7,13 @@ run; and the peak Python memory (tracemalloc) of each.
 
 Goals: PDF extract <= 1.5x the bare pass; text extract < 0.5 s.
 
+With --layouts, every layout of the same document (the corpus PDF, ../shared/layouts and the
+zoo in tests/data/layouts, or the files given): per file, the median `read_report` time against
+a bare pdfplumber pass over the same file in the same run (open + extract_words + lines and
+rects of every page: what any reader of the page must do), the strategies used and the field
+accuracy of the 128 rows. A .docx is timed alone (goal < 0.5 s) and against a bare python-docx
+open of the same file. Goal: each PDF <= 1.5x its bare pass.
+
 With --ocr, a scan (default: ../shared/layouts/scanned-grid-merged.pdf; any image-only PDF,
 e.g. one made by scripts/make_scan.py): a bare ocrmypdf run with the same options as the
 reader's (`ingest.readers.ocr.ocr_options`) and `read_report` on the same file, in the same
@@ -15,12 +22,13 @@ the ratio of the whole ingestion to the bare run, and the field accuracy of the 
 against tests/data/indicators-2019.json when the scan is of the 2019 Relazione.
 Goal: ingestion <= 1.3x the bare ocrmypdf run.
 
-    .venv/bin/python bench/ingest.py [--repeat 5] [--ocr [SCAN.pdf]]
+    .venv/bin/python bench/ingest.py [--repeat 5] [--layouts [FILE ...]] [--ocr [SCAN.pdf]]
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import io
 import os
@@ -46,6 +54,8 @@ SHARED_SCAN = Path(os.environ.get("RELAZIONE_SHARED_DIR") or ROOT.parent / "shar
 TRUTH = ROOT / "tests" / "data" / "indicators-2019.json"
 TXT = ROOT / "corpus" / "relazione-performance-2019-ravenna.txt"
 PDF = ROOT / "corpus" / "relazione-performance-2019-ravenna.pdf"
+SHARED_LAYOUTS = SHARED_SCAN.parent
+ZOO = ROOT / "tests" / "data" / "layouts"
 
 
 def bare_pass(data: bytes) -> None:
@@ -54,6 +64,54 @@ def bare_pass(data: bytes) -> None:
             page.extract_tables()
             page.extract_text()
             page.close()
+
+
+def bare_words(data: bytes) -> None:
+    """What any reader of a PDF page does once: its words, lines and rectangles."""
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            page.extract_words()
+            _ = page.lines, page.rects
+            page.close()
+
+
+def bare_docx(data: bytes) -> None:
+    from docx import Document
+
+    document = Document(io.BytesIO(data))
+    for table in document.tables:
+        for row in table.rows:
+            _ = [c.text for c in row.cells]
+
+
+def layout_files() -> list[Path]:
+    shared = [SHARED_LAYOUTS / n for n in ("grid-merged.pdf", "borderless-zebra.pdf")]
+    return [PDF] + [p for p in shared if p.exists()] + sorted(ZOO.glob("*.pdf")) + sorted(ZOO.glob("*.docx"))
+
+
+def layouts_bench(files: list[Path], repeat: int) -> None:
+    """Per layout: extract time against a bare pass over the same file, and field accuracy."""
+    import json
+
+    from bench.accuracy import field_accuracy
+    from ingest.records import indicator_record
+
+    truth = json.loads(TRUTH.read_text(encoding="utf-8"))["indicators"]
+    print(f"{'layout':34} {'bare':>9} {'extract':>9} {'ratio':>7}  {'rows':>4} {'accuracy':>8}  strategies")
+    for path in files:
+        data = path.read_bytes()
+        docx = path.suffix.lower() == ".docx"
+        bare = bare_docx if docx else bare_words
+        bare_t, _ = timed(functools.partial(bare, data), repeat)
+        ours_t, _ = timed(functools.partial(read_report, data, path.name), repeat)
+        report = read_report(data, path.name)
+        card = score_report(report)
+        rows = [indicator_record(report, i, card.indicators[i.key].pct).model_dump(mode="json") for i in report.indicators()]
+        accuracy, _ = field_accuracy(truth, rows)
+        strategies = ",".join(sorted({t.strategy for t in report.layout.tables})) if report.layout else "-"
+        goal = "goal < 0.5 s" if docx else "goal <= 1.50x"
+        print(f"{path.name[:34]:34} {bare_t * 1000:7.0f}ms {ours_t * 1000:7.0f}ms {ours_t / bare_t:6.2f}x  "
+              f"{len(rows):4d} {accuracy:8.3f}  {strategies} ({goal})")
 
 
 def timed(fn, repeat: int) -> tuple[float, float]:
@@ -77,7 +135,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--ocr", nargs="?", const=SHARED_SCAN, type=Path, default=None, metavar="SCAN.pdf")
     parser.add_argument("--only-ocr", action="store_true", help="skip the digital files")
+    parser.add_argument("--layouts", nargs="*", type=Path, default=None, metavar="FILE",
+                        help="every layout of the 2019 Relazione (or these files) against a bare pass")
     args = parser.parse_args()
+    if args.layouts is not None:
+        layouts_bench(args.layouts or layout_files(), args.repeat)
+        return
     if args.ocr:
         ocr_bench(args.ocr)
         if args.only_ocr:

@@ -15,32 +15,18 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .places import (
+    STRATEGY_LABELS as STRATEGY_LABELS,
+    Layout as Layout,
+    Loc as Loc,
+    TableLayout as TableLayout,
+    TableStrategy as TableStrategy,
+    UnassignedRow as UnassignedRow,
+)
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Loc(_Model):
-    """Where something was printed: a 1-based line of a text file, or a PDF page."""
-
-    line: int | None = None
-    page: int | None = None
-    # continuation lines of a wrapped row (text files only)
-    more_lines: tuple[int, ...] = ()
-
-    @property
-    def lines(self) -> tuple[int, ...]:
-        return ((self.line,) if self.line is not None else ()) + self.more_lines
-
-    def label(self) -> str:
-        """Italian citation label: 'riga 178', 'righe 239, 241', 'pag. 5'."""
-        if self.line is not None:
-            if self.more_lines:
-                return "righe " + ", ".join(str(n) for n in self.lines)
-            return f"riga {self.line}"
-        if self.page is not None:
-            return f"pag. {self.page}"
-        return "posizione non nota"
 
 
 class Quantity(_Model):
@@ -307,7 +293,7 @@ class Finding(_Model):
 
 
 ReportKind = Literal["relazione", "piano", "consuntivi"]
-SourceFormat = Literal["txt", "pdf", "csv", "xlsx"]
+SourceFormat = Literal["txt", "pdf", "docx", "csv", "xlsx"]
 
 
 class Report(_Model):
@@ -334,6 +320,7 @@ class Report(_Model):
     problems: tuple[Finding, ...] = ()
     # pages read by OCR from a scan: every number printed there is doubtful
     ocr_pages: tuple[int, ...] = ()
+    layout: Layout | None = None
     # what the PDF libraries reported while reading (damaged objects...), for --verbose
     read_warnings: tuple[str, ...] = ()
 

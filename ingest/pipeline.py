@@ -24,7 +24,7 @@ from .errors import (
     NotAPerformanceDocument,
 )
 from .limits import DEFAULT_LIMITS, Deadline, Limits, check_pdf_pages, check_size, check_xlsx
-from .model import Report, SourceFormat
+from .model import Finding, FindingKind, Layout, Report, Severity, SourceFormat
 from .progress import READING_STAGE, ProgressFn
 from .readers.blocks import BlockStream, Text
 from .readers.registry import Reader, reader_for, readers
@@ -175,8 +175,24 @@ def _read(
         tree=tables.tree,
         sections=sections,
         tables=tables.captions,
-        problems=problems + tables.problems,
+        problems=problems + tables.problems + unassigned_findings(stream.layout),
         ocr_pages=stream.ocr_pages,
+        layout=stream.layout,
+    )
+
+
+def unassigned_findings(layout: Layout | None) -> tuple[Finding, ...]:
+    """The table rows whose text could not be put in columns, as findings with their place."""
+    if layout is None:
+        return ()
+    return tuple(
+        Finding(
+            kind=FindingKind.row_not_parsed, severity=Severity.warning, source=row.source, printed=row.printed,
+            message=f"tabella {table.number}, riga {row.row}: testo a cavallo di più colonne, colonne non assegnate "
+            "(la riga è letta com'è stampata: da verificare)",
+        )
+        for table in layout.tables
+        for row in table.unassigned
     )
 
 

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # What the tests need from Debian besides Python: Chromium for the real-browser test
 # (tests/test_browser.py drives /usr/bin/chromium through Playwright, never a browser
-# downloaded by `playwright install`) and the PostgreSQL server for the store tests on
-# PostgreSQL (the tests start their own cluster on a free port). Installs whichever is
-# missing through apt-get; does nothing when both are there.
+# downloaded by `playwright install`), the PostgreSQL server for the store tests on
+# PostgreSQL (the tests start their own cluster on a free port) and LibreOffice Writer without
+# GUI for the layout zoo's Word-to-PDF export (tests/test_layouts.py). Installs whichever is
+# missing through apt-get; does nothing when all are there.
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || missing+=(postgresql)
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

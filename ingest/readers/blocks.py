@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from ..model import Finding, Loc
+from ..model import Finding, Layout, Loc
 
 TextKind = Literal["heading", "para", "bold", "caption", "item"]
 
@@ -22,6 +22,11 @@ class Row:
     cells: tuple[str, ...]
     loc: Loc
     bold: bool = False
+    # a table's first row printed again at the top of a page where the table goes on (a
+    # repeated header): not data, but it tells where the columns are on this page
+    repeated: bool = False
+    # cells whose text comes from a cell merged over this row and rows above it
+    spanned: tuple[int, ...] = ()
 
     def nonempty(self) -> list[tuple[int, str]]:
         return [(i, c) for i, c in enumerate(self.cells) if c]
@@ -29,6 +34,13 @@ class Row:
     @property
     def text(self) -> str:
         return " ".join(c for c in self.cells if c)
+
+    def own(self) -> "Row":
+        """The row without the text it takes from cells merged over rows above it."""
+        if not self.spanned:
+            return self
+        cells = tuple("" if i in self.spanned else c for i, c in enumerate(self.cells))
+        return Row(cells, self.loc, self.bold, self.repeated)
 
 
 @dataclass(frozen=True)
@@ -51,6 +63,8 @@ class BlockStream:
     ocr_pages: tuple[int, ...] = ()
     # what reading the file found wrong (NUL bytes removed...), kept as findings
     problems: tuple[Finding, ...] = ()
+    # how the reader read the file's tables
+    layout: Layout | None = None
 
 
 _TAG_RE = re.compile(r"</?(?:b|i|strong|em)>")

@@ -64,7 +64,7 @@ class Reader:
 
 
 # reader modules of this package, in the order formats are listed to users
-_MODULES = ("pdf", "text", "actuals")
+_MODULES = ("pdf", "docx", "text", "actuals")
 
 
 @cache

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..encoding import decode_text, nul_finding
-from ..model import Finding, Loc
+from ..model import Finding, Layout, Loc, TableLayout
 from .blocks import Block, BlockStream, Row, Text, clean_cell, clean_text
 from .registry import PageProgress, Reader
 
@@ -46,7 +46,24 @@ def read_text(data: bytes | str, name: str, progress: PageProgress | None = None
             blocks.append(block)
     if progress:
         progress(1, 1, TEXT_STAGE)
-    return BlockStream(tuple(blocks), problems=problems)
+    return BlockStream(tuple(blocks), problems=problems, layout=_layout(blocks))
+
+
+def _layout(blocks: list[Block]) -> Layout:
+    """Each run of tab-separated rows (no text line between them) is one table."""
+    tables: list[TableLayout] = []
+    run: list[Row] = []
+    for block in blocks + [Text("", Loc())]:
+        if isinstance(block, Row):
+            run.append(block)
+            continue
+        if run:
+            tables.append(TableLayout(
+                number=len(tables) + 1, source=run[0].loc, strategy="tabs", rows=len(run),
+                columns=max(len(r.cells) for r in run),
+            ))
+            run = []
+    return Layout(reader="text", tables=tuple(tables))
 
 
 def _line_to_block(line: str, loc: Loc) -> Block | None:

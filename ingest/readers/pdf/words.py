@@ -1,0 +1,371 @@
+"""Tables read from word positions, for tables whose cells are not all drawn: rules only
+between rows, no rules at all, shaded rows, a scan's recognised words.
+
+A table starts at a header row (a line, or up to three lines packed together, that the table
+parser recognises: INDICATORE, PESO, TARGET..., in any order and wording it knows), or
+continues the previous table (on this page after a paragraph, or from the previous page) when
+its lines fall in that table's columns. Columns run between the header's cells, their edges
+put where the fewest data words cross them. Rows are cut at the rules and at the edges of
+shaded boxes across the table, and at the vertical gaps wider than the spacing of wrapped
+lines. A cell that a rule shows merged over several rows gives its text to each of them.
+A line that crosses the columns like a paragraph, a larger heading, or a wide blank ends it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .cells import PageTable, cell_text
+from .columns import Columns, columns_from_data, columns_from_header, header_cells
+from .geometry import Box, Line, PageContent, Word
+
+HeaderTest = Callable[[list[str]], bool]
+
+
+@dataclass
+class Region:
+    columns: Columns
+    header: list[Line]
+    lines: list[Line] = field(default_factory=list)
+    continues: bool = False  # goes on with the previous table's columns
+
+    @property
+    def all_lines(self) -> list[Line]:
+        return self.header + self.lines
+
+
+def word_tables(
+    page: PageContent, lines: list[Line], is_header: HeaderTest, carry: Columns | None, continuing: bool
+) -> tuple[list[PageTable], list[Line], Columns | None]:
+    """The tables among a page's free lines (outside drawn cells), the lines left as text, and
+    the columns of the last table. `carry` is the column model of the last table read before
+    this page; `continuing` when the previous page ended inside it."""
+    tables: list[PageTable] = []
+    text: list[Line] = []
+    i = 0
+    last = carry
+    while i < len(lines):
+        region = _header_region(lines, i, is_header, page)
+        if region is None:
+            at_top = continuing and not tables and not text
+            region = _headerless_region(lines, i, is_header, page, last, at_top)
+        if region is None:
+            text.append(lines[i])
+            i += 1
+            continue
+        start = i + len(region.header)
+        region.lines = _data_lines(lines, start, region.columns, page, region.header, region.columns.size, is_header)
+        if not region.lines and not region.header:
+            text.append(lines[i])
+            i += 1
+            continue
+        table = _read_region(region, page)
+        if table is not None:
+            table.continues = region.continues
+            tables.append(table)
+            last = region.columns
+        i = start + len(region.lines)
+    return tables, text, last
+
+
+def _header_region(lines: list[Line], i: int, is_header: HeaderTest, page: PageContent) -> Region | None:
+    band = _anchor(lines, i, is_header, page)
+    if not band:
+        return None
+    header = lines[i : i + band]
+    size = statistics.median([w.size for ln in header for w in ln.words])
+    data = _data_lines(lines, i + band, None, page, header, size, is_header)
+    columns = columns_from_header(
+        header_cells(header), [w for ln in data for w in ln.words],
+        min(ln.x0 for ln in header + data), max(ln.x1 for ln in header + data), size,
+    )
+    return Region(columns, header)
+
+
+def _headerless_region(
+    lines: list[Line], i: int, is_header: HeaderTest, page: PageContent, last: Columns | None, at_top: bool
+) -> Region | None:
+    """Rows with no header of their own: the last table going on (after a paragraph, or on a new
+    page) when they fall in its columns, or a table of at least three columns found from the
+    gutters its words leave."""
+    first = lines[i]
+    if len(first.segments()) < 2 and not (at_top and last is not None and last.fits(first)):
+        return None
+    size = last.size if last is not None else first.size
+    run = _data_lines(lines, i, None, page, [], size, is_header)
+    run = [ln for ln in run[: _run_end(run)]] or [first]
+    data = columns_from_data(run)
+    if last is not None and all(last.fits(ln) for ln in run) and _agrees(last, data):
+        return Region(last, [], continues=True)
+    if data is not None and data.count >= 3:
+        return Region(Columns(data.edges, statistics.median([w.size for w in first.words])), [])
+    return None
+
+
+def _run_end(run: list[Line]) -> int:
+    """Where a run of table lines stops: at the first line as wide as a paragraph."""
+    if not run:
+        return 0
+    widest = max(ln.x1 for ln in run) - min(ln.x0 for ln in run)
+    for k, line in enumerate(run):
+        if len(line.segments()) == 1 and line.x1 - line.x0 > 0.6 * widest:
+            return k
+    return len(run)
+
+
+def _agrees(columns: Columns, data: Columns | None) -> bool:
+    """Every gutter the data leave holds one of the columns' edges (no two data columns in one)."""
+    if data is None:
+        return True
+    inner = columns.inner()
+    gutters = data.gutters
+    return all(any(lo - 1 <= e <= hi + 1 for e in inner) for lo, hi in gutters)
+
+
+def _anchor(lines: list[Line], i: int, is_header: HeaderTest, page: PageContent) -> int:
+    """How many lines from `i` make a header row the table parser recognises (0: none). A band
+    never ends on a line that the next one overlaps (cells of one row printed at different
+    heights, as vertically centred header cells are)."""
+    for k in range(1, 7):
+        band = lines[i : i + k]
+        if len(band) < k or (k > 1 and not _packed(band[-2], band[-1], page)):
+            return 0
+        after = lines[i + k] if i + k < len(lines) else None
+        if after is not None and after.top < max(ln.bottom for ln in band) - 0.25 * after.size:
+            continue
+        cells = header_cells(band)
+        if len(cells) >= 2 and is_header([c.text for c in cells]):
+            while i + k < len(lines) and _header_goes_on(lines[i + k - 1], lines[i + k], band, page):
+                k += 1
+                band = lines[i : i + k]
+            return k
+    return 0
+
+
+def _packed(above: Line, below: Line, page: PageContent) -> bool:
+    """Two lines of one row: no separator between them and no more than a line's spacing."""
+    return below.top - above.bottom <= 0.3 * min(above.size, below.size) and not _separated(above, below, page)
+
+
+def _header_goes_on(above: Line, below: Line, band: list[Line], page: PageContent) -> bool:
+    """A wrapped header cell's next line: packed under the header, in its style, within its cells."""
+    if not _packed(above, below, page):
+        return False
+    if all(w.bold for ln in band for w in ln.words) != all(w.bold for w in below.words):
+        return False
+    cells = header_cells(band)
+    return all(any(c.x0 - 2 <= seg[0].x0 and max(w.x1 for w in seg) <= c.x1 + 30 for c in cells) for seg in below.segments())
+
+
+def _separated(above: Line, below: Line, page: PageContent) -> bool:
+    """A rule, or the edge of a shaded box, between two lines."""
+    x0, x1 = min(above.x0, below.x0), max(above.x1, below.x1)
+    lo, hi = above.bottom - 1, below.top + 1
+    for rule in page.hrules:
+        if rule.x0 < x1 and rule.x1 > x0 and lo <= (rule.top + rule.bottom) / 2 <= hi:
+            return True
+    for shade in page.shades:
+        if shade.x0 < x1 and shade.x1 > x0 and (lo <= shade.top <= hi or lo <= shade.bottom <= hi):
+            return True
+    return False
+
+
+def _starts_rows(line: Line, columns: Columns, continuing: bool) -> bool:
+    """A table's rows go on here: the line fits its columns, with cells in two columns at least
+    (or anything that fits, at the top of a page that continues the table)."""
+    if not columns.fits(line):
+        return False
+    used = {c for c, _, _ in columns.pieces(line.words)}
+    return len(used) >= 2 or continuing
+
+
+def _data_lines(
+    lines: list[Line], start: int, columns: Columns | None, page: PageContent, header: list[Line],
+    size: float, is_header: HeaderTest,
+) -> list[Line]:
+    """The lines of the table below its header, up to the first line that ends it: a heading
+    (larger type), another table's header, a blank wider than twice the blank between rows,
+    or a line that crosses the columns (like a paragraph) further from the rows above than
+    rows are from each other (a title printed across the columns is a row)."""
+    out: list[Line] = []
+    previous = header[-1] if header else None
+    row_gaps: list[float] = []
+    for j in range(start, len(lines)):
+        line = lines[j]
+        if size and line.size > size * 1.25:
+            break
+        if out and _anchor(lines, j, is_header, page):
+            break
+        gap = line.top - previous.bottom if previous is not None else 0.0
+        typical = statistics.median(row_gaps) if row_gaps else None
+        if gap > 2.2 * size or (typical is not None and gap > max(2.0 * typical, 0.8 * size)):
+            break
+        if columns is not None and not columns.fits(line):
+            near = (typical * 1.4 + 0.5) if typical is not None else 0.8 * size
+            if previous is None or gap > near:
+                break
+        if gap > 1.5:
+            row_gaps.append(gap)
+        out.append(line)
+        previous = line
+    return out
+
+
+# -- rows and cells ---------------------------------------------------------------------
+
+
+def _read_region(region: Region, page: PageContent) -> PageTable | None:
+    columns = region.columns
+    lines = region.all_lines
+    if not lines:
+        return None
+    top = min(ln.top for ln in lines)
+    bottom = max(ln.bottom for ln in lines)
+    size = Counter(round(w.size, 1) for ln in lines for w in ln.words).most_common(1)[0][0]
+    rules = [b for b in page.hrules if b.x0 < columns.x1 and b.x1 > columns.x0 and top - 2 <= b.top <= bottom + 2]
+    shades = [b for b in page.shades if b.x0 < columns.x1 and b.x1 > columns.x0 and b.bottom > top - 2 and b.top < bottom + 2]
+    cuts = _cuts(rules, shades, columns)
+    bands = _bands(region, cuts, size)
+    table = PageTable(top=top, bottom=bottom, x0=columns.x0, x1=columns.x1, strategy="rules" if rules else "words", columns=columns.count, model=columns)
+    merged = _merged_cells(region, rules, bands, size, page.vocab) if rules else {}
+    for number, (band_top, band_lines) in enumerate(bands, start=1):
+        cells: list[list[Word]] = [[] for _ in range(columns.count)]
+        pieces = [(k, p) for k, ln in enumerate(band_lines) for p in columns.pieces(ln.words)]
+        for _, (column, words, _spans) in pieces:
+            if (number - 1, column) not in merged:
+                cells[column].extend(words)
+        texts = [cell_text(ws, page.vocab) for ws in cells]
+        spanned: list[int] = []
+        for (row_index, column), (text, first) in merged.items():
+            if row_index == number - 1:
+                texts[column] = text
+                if not first:
+                    spanned.append(column)
+        if _ambiguous(pieces, columns):
+            table.unassigned.append((number, " | ".join(t for t in texts if t)))
+        if any(texts):
+            if spanned:
+                table.spanned[len(table.rows)] = tuple(spanned)
+            table.rows.append((band_top, tuple(texts)))
+    return table
+
+
+def _ambiguous(pieces: list[tuple[int, tuple[int, list[Word], bool]]], columns: Columns) -> bool:
+    """A row whose pieces cannot be put one to a column: two pieces of one line in the same
+    column, or a piece printed across columns over a column where another piece of the row
+    starts (a wrapped line under the piece's own start is its continuation)."""
+    spans = [(line, column, columns.index(words[-1].x1 - 1) if spanning else column)
+             for line, (column, words, spanning) in pieces]
+    for i, (line_a, start_a, end_a) in enumerate(spans):
+        for line_b, start_b, end_b in spans[i + 1:]:
+            if line_a == line_b and start_a == start_b:
+                return True
+            if start_a < start_b <= end_a or start_b < start_a <= end_b:
+                return True
+    return False
+
+
+def _cuts(rules: list[Box], shades: list[Box], columns: Columns) -> list[float]:
+    """Heights where a row ends: rules across most of the table, edges of shaded boxes."""
+    width = columns.x1 - columns.x0
+    ys: list[float] = []
+    for rule in rules:
+        if min(rule.x1, columns.x1) - max(rule.x0, columns.x0) >= 0.3 * width or _rule_spans_cell(rule, columns):
+            ys.append((rule.top + rule.bottom) / 2)
+    for shade in shades:
+        ys += [shade.top, shade.bottom]
+    ys.sort()
+    merged: list[float] = []
+    for y in ys:
+        if not merged or y - merged[-1] > 1.5:
+            merged.append(y)
+    return merged
+
+
+def _rule_spans_cell(rule: Box, columns: Columns) -> bool:
+    """A rule under one cell (a border drawn cell by cell) counts as a row's end too."""
+    c = columns.index((rule.x0 + rule.x1) / 2)
+    left, right = columns.edges[c], columns.edges[c + 1]
+    return min(rule.x1, right) - max(rule.x0, left) >= 0.5 * (right - left)
+
+
+def _bands(region: Region, cuts: list[float], size: float) -> list[tuple[float, list[Line]]]:
+    """The rows: the header as one row, then the data lines between the cuts (each line in the
+    stretch that holds its middle: a merged cell's text may cross a cut), and within those at
+    the gaps wider than a cell's line spacing."""
+    rows: list[tuple[float, list[Line]]] = []
+    if region.header:
+        rows.append((region.header[0].top, list(region.header)))
+    lines = region.lines
+    if not lines:
+        return rows
+    inner = sorted(y for y in cuts if lines[0].top + 1 < y < max(ln.bottom for ln in lines) - 1)
+    gap = _row_gap(lines, size, bool(inner))
+    stretches: dict[int, list[Line]] = {}
+    for line in lines:
+        stretches.setdefault(bisect.bisect_left(inner, (line.top + line.bottom) / 2), []).append(line)
+    for key in sorted(stretches):
+        current: list[Line] = []
+        reach = 0.0
+        for line in stretches[key]:
+            if current and gap is not None and line.top - reach >= gap:
+                rows.append((current[0].top, current))
+                current = []
+            reach = max(reach, line.bottom) if current else line.bottom
+            current.append(line)
+        rows.append((current[0].top, current))
+    return rows
+
+
+def _row_gap(lines: list[Line], size: float, cut: bool) -> float | None:
+    """The blank that separates rows: wider than the spacing of a cell's wrapped lines (the most
+    common gap) by a fifth of the font size. When every gap is alike, rows are not told apart by
+    spacing: with rules or shading to cut them, None; without, every line is a row (the parser
+    joins wrapped ones back)."""
+    gaps = [round(b.top - a.bottom, 1) for a, b in zip(lines, lines[1:]) if b.top > a.bottom - 1]
+    if not gaps:
+        return None
+    leading = Counter(gaps).most_common(1)[0][0]
+    threshold = leading + max(1.0, 0.2 * size)
+    if any(g >= threshold for g in gaps):
+        return threshold
+    return None if cut else min(gaps) - 0.01
+
+
+def _merged_cells(
+    region: Region, rules: list[Box], bands, size: float, vocab: frozenset[str]
+) -> dict[tuple[int, int], tuple[str, bool]]:
+    """Cells that rules show merged over rows: in a column, the stretch between two of its rules
+    that covers several rows and holds one block of text (no row gap in it)."""
+    columns = region.columns
+    out: dict[tuple[int, int], tuple[str, bool]] = {}
+    first = 1 if region.header else 0
+    tops = [b[0] for b in bands]
+    for c in range(columns.count):
+        left, right = columns.edges[c], columns.edges[c + 1]
+        ys = sorted((r.top + r.bottom) / 2 for r in rules if min(r.x1, right) - max(r.x0, left) >= 0.5 * (right - left))
+        for upper, lower in zip(ys, ys[1:]):
+            covered = [k for k in range(first, len(bands)) if upper - 1 <= tops[k] < lower - 1]
+            if len(covered) < 2:
+                continue
+            words = [w for ln in region.lines for w in ln.words if upper < w.yc < lower and columns.index(w.xc) == c]
+            if not words or _has_gap(words, size):
+                continue
+            text = cell_text(words, vocab)
+            for k in covered:
+                out[(k, c)] = (text, k == covered[0])
+    return out
+
+
+def _has_gap(words: list[Word], size: float) -> bool:
+    spans = sorted((w.top, w.bottom) for w in words)
+    reach = spans[0][1]
+    for top, bottom in spans[1:]:
+        if top - reach > 0.5 * size:
+            return True
+        reach = max(reach, bottom)
+    return False

@@ -1,0 +1,91 @@
+"""Pieces of the PDF reader on made-up pages: running lines, cells from word positions,
+numbers broken by a narrow column, rows whose columns cannot be assigned."""
+
+from __future__ import annotations
+
+from ingest.model import Layout, Loc, TableLayout, UnassignedRow
+from ingest.pipeline import unassigned_findings
+from ingest.readers.pdf.cells import cell_text
+from ingest.readers.pdf.geometry import PageContent, Word
+from ingest.readers.pdf.running import running_lines
+from ingest.readers.pdf.words import word_tables
+from ingest.tables.schema import is_table_header
+
+
+def _words(text: str, x: float, top: float, size: float = 8.0, bold: bool = False) -> list[Word]:
+    out = []
+    for token in text.split():
+        width = 0.5 * size * len(token)
+        out.append(Word(token, x, x + width, top, top + size, size, bold))
+        x += width + 0.28 * size
+    return out
+
+
+def test_a_number_broken_by_a_narrow_column_is_joined_again():
+    words = _words("23.532,9", 10, 100) + _words("3 %", 10, 109)
+    assert cell_text(words) == "23.532,93 %"
+    # a wrapped cell keeps its spaces and word hyphens
+    assert cell_text(_words("N. imprese coinvolte", 10, 100) + _words("in iniziative", 10, 109)) == "N. imprese coinvolte in iniziative"
+    assert cell_text(_words("Utenti-imprese-", 10, 100) + _words("territorio", 10, 109)) == "Utenti-imprese-territorio"
+
+
+def _page(number: int, lines: list[list[Word]], height: float = 842.0) -> PageContent:
+    return PageContent(number, 595.0, height, [w for ln in lines for w in ln])
+
+
+def test_running_headers_and_footers_are_found_by_repetition():
+    pages = []
+    for n in range(1, 6):
+        pages.append(_page(n, [
+            _words("Relazione sulla performance 2019", 40, 20),
+            _words(f"Testo della pagina {n} diverso ogni volta", 40, 300 + n * 7),
+            _words(f"pag. {n}", 500, 815),
+        ]))
+    found = running_lines(pages, lambda line: False)
+    assert sorted(found) == [1, 2, 3, 4, 5]
+    for number, lines in found.items():
+        assert {ln.text for ln in lines} == {"Relazione sulla performance 2019", f"pag. {number}"}
+    # two pages are not a pattern
+    assert running_lines(pages[:2], lambda line: False) == {}
+
+
+def _row(cells: list[tuple[str, float]], top: float, bold: bool = False) -> list[Word]:
+    return [w for text, x in cells for w in _words(text, x, top, bold=bold)]
+
+
+def test_a_table_without_rules_is_read_from_word_positions():
+    xs = [40, 90, 230, 330, 400, 470]
+    header = _row(list(zip(["PESO", "INDICATORE", "ALGORITMO", "VALORI", "CONSUNTIVO", "TARGET"], xs)), 100, bold=True)
+    row1 = _row(list(zip(["50,0%", "N. imprese", "Numero", "10 N.", "10 N.", ">= 5 N."], xs)), 115)
+    row1 += _row([("coinvolte", 90)], 124)
+    row2 = _row(list(zip(["50,0%", "N. eventi", "Numero", "3 N.", "3 N.", ">= 2 N."], xs)), 140)
+    page = _page(1, [header, row1, row2])
+    from ingest.readers.pdf.geometry import group_lines
+
+    tables, text, columns = word_tables(page, group_lines(page.words), is_table_header, None, False)
+    assert not text and len(tables) == 1 and columns is not None
+    rows = [cells for _, cells in tables[0].rows]
+    assert rows[0] == ("PESO", "INDICATORE", "ALGORITMO", "VALORI", "CONSUNTIVO", "TARGET")
+    assert rows[1] == ("50,0%", "N. imprese coinvolte", "Numero", "10 N.", "10 N.", ">= 5 N.")
+    assert rows[2] == ("50,0%", "N. eventi", "Numero", "3 N.", "3 N.", ">= 2 N.")
+    assert tables[0].strategy == "words" and not tables[0].unassigned
+
+
+def test_rows_whose_columns_cannot_be_assigned_become_findings():
+    layout = Layout(reader="pdf", tables=(TableLayout(
+        number=3, source=Loc(page=7), strategy="words", rows=10, columns=6, pages=(7,),
+        unassigned=(UnassignedRow(source=Loc(page=7), row=4, printed="Totale a cavallo | 12"),),
+    ),))
+    (finding,) = unassigned_findings(layout)
+    assert finding.source.page == 7 and "tabella 3, riga 4" in finding.message
+    assert finding.printed == "Totale a cavallo | 12"
+
+
+def test_a_word_cut_by_a_narrow_column_is_joined_when_the_document_prints_it_whole():
+    vocab = frozenset({"informativi", "internazionalizzazione", "per"})
+    cut = _words("N. eventi", 10, 100) + _words("formativi/inform", 10, 109) + _words("ativi per", 10, 118)
+    assert cell_text(cut, vocab) == "N. eventi formativi/informativi per"
+    apostrophe = _words("l'internazionaliz", 10, 100) + _words("zazione", 10, 109)
+    assert cell_text(apostrophe, vocab) == "l'internazionalizzazione"
+    # two words wrapped on two lines stay two words, whatever the second one holds
+    assert cell_text(_words("per", 10, 100) + _words("l'internazionalizzazione", 10, 109), vocab) == "per l'internazionalizzazione"
