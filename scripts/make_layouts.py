@@ -138,7 +138,9 @@ def _table(doc: Document, table: Table, style: Style) -> str:
 
 
 def _cell(text: str, tag: str = "td", extra: str = "") -> str:
-    return f"<{tag}{extra}>{html.escape(text)}</{tag}>"
+    # the text's '**' pairs (EC27's algorithm) are bold type in a printed Relazione, as in the
+    # corpus PDF: not printed as asterisks
+    return f"<{tag}{extra}>{html.escape(text.replace('**', ''))}</{tag}>"
 
 
 def _head(cells: list[str], style: Style) -> str:

@@ -24,11 +24,11 @@ EXACT = {
     ZOO / "merged-grid.pdf": "cells",
     ZOO / "mixed-orientation.pdf": "cells",
     ZOO / "word-merged.docx": "cells",
+    ZOO / "landscape-plain.pdf": "words",
 }
 # Layouts not yet read exactly (issue 10 stays open for them): the field accuracy measured when
 # they were added is a floor that must not fall; the goal is 1.000 as above.
 SHORT = {
-    ZOO / "landscape-plain.pdf": 0.975,
     ZOO / "portrait-rules.pdf": 0.98,
     ZOO / "word-merged-libreoffice.pdf": 0.975,
     ZOO / "merged-rules.pdf": 0.85,

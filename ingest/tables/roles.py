@@ -54,6 +54,8 @@ def arrange(roles: tuple[str, ...], cells: list[str]) -> tuple[list[str], list[s
         return None
     if not is_weight(cells[roles.index("weight")]):
         return None
+    if any(is_weight(cell) for role, cell in zip(roles, cells) if role == "context"):
+        return None  # a weight under a context column: the row is not in the header's columns
     by_role: dict[str, str] = {}
     context: list[str] = []
     objective_weight = None

@@ -190,9 +190,11 @@ def _data_lines(
     """The lines of the table below its header, up to the first line that ends it: a heading
     (larger type), another table's header, a blank wider than twice the blank between rows,
     or a line that crosses the columns (like a paragraph) further from the rows above than
-    rows are from each other (a title printed across the columns is a row)."""
+    rows are from each other (a title printed across the columns is a row), or a line that
+    starts left of the table's cells after more than a row's blank."""
     out: list[Line] = []
     previous = header[-1] if header else None
+    left = min(ln.x0 for ln in header) if header else (columns.x0 if columns is not None else None)
     row_gaps: list[float] = []
     for j in range(start, len(lines)):
         line = lines[j]
@@ -204,10 +206,12 @@ def _data_lines(
         typical = statistics.median(row_gaps) if row_gaps else None
         if gap > 2.2 * size or (typical is not None and gap > max(2.0 * typical, 0.8 * size)):
             break
+        near = (typical * 1.4 + 0.5) if typical is not None else 0.8 * size
         if columns is not None and not columns.fits(line):
-            near = (typical * 1.4 + 0.5) if typical is not None else 0.8 * size
             if previous is None or gap > near:
                 break
+        if left is not None and out and line.x0 < left - 2.0 and gap > near:
+            break  # starts left of every cell, after more than a row's blank: a paragraph
         if gap > 1.5:
             row_gaps.append(gap)
         out.append(line)
