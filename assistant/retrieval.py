@@ -1,9 +1,8 @@
 """Search over the narrative: dense (Chroma) plus lexical (BM25), fused by reciprocal rank.
 
-- Lexical: BM25 (`rank_bm25.BM25Okapi`) over Italian-normalised tokens: lowercase, accents
-  folded, elisions split ("dell'occupazione" -> "dell", "occupazione"), Italian stopwords
-  (`stopwordsiso`, less a few words that are content in a Relazione) and the Snowball Italian
-  stemmer. Built from the chunks in the SQL store, once per Ente, and rebuilt when that
+- Lexical: BM25 (`rank_bm25.BM25Okapi`) over Italian-normalised tokens
+  (`ingest.textnorm.tokens`: lowercase, accents folded, elisions split, Italian stopwords,
+  the Snowball Italian stemmer). Built from the chunks in the SQL store, once per Ente, and rebuilt when that
   Ente's generation changes (an ingestion elsewhere leaves it valid); the catalogs of the
   CATALOGS Enti used last are kept. Per query only the Ente's generation token is read.
 - Dense: the query is embedded once and Chroma is asked for the nearest chunks among the
@@ -15,17 +14,14 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Literal, Protocol
+from typing import Callable, Literal, Protocol
 
-import numpy as np
 from cachetools import LRUCache
 from pydantic import BaseModel, ConfigDict
 
-from ingest.textnorm import fold
+from ingest.textnorm import tokens
 
 from .chunks import Chunk
 from .store import Store
@@ -65,61 +61,6 @@ class DenseIndex(Protocol):
     def embed_query(self, text: str) -> list[float]: ...
 
     def query(self, vector: list[float], n: int, where: dict | None = None) -> list[tuple[str, float]]: ...
-
-
-# -- Italian normalisation for the lexical index ------------------------------------------------
-
-# stopwordsiso's Italian list (632 words) is built for general text and includes words that
-# carry meaning in a Relazione ("Consiglio" camerale, Segretario "generale", "fine anno",
-# "nuove iscrizioni", "pieno raggiungimento"); those are kept as terms.
-_CONTENT_WORDS = frozenset(
-    {
-        "anno", "anni", "mesi", "giorni", "tempo", "fine", "consiglio", "generale", "nuovo", "nuovi",
-        "pieno", "paese", "citta", "mondo", "persone", "gruppo", "registrazione", "titolo", "milioni",
-        "miliardi", "scorso", "futuro",
-    }
-)
-_APOSTROPHES_RE = re.compile(r"['’‘`´]")
-# numbers keep their inner separators ('4,5', '2.4.2', '19/05/2020' -> '19', '05', '2020')
-_TOKEN_RE = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[a-z]+")
-_THOUSANDS_RE = re.compile(r"^[0-9]{1,3}(?:\.[0-9]{3})+$")
-_stem_lock = threading.Lock()
-
-
-@lru_cache(maxsize=1)
-def stopwords() -> frozenset[str]:
-    import stopwordsiso
-
-    return frozenset(fold(w) for w in stopwordsiso.stopwords("it")) - _CONTENT_WORDS
-
-
-@lru_cache(maxsize=1)
-def _stemmer():
-    import snowballstemmer
-
-    return snowballstemmer.stemmer("italian")
-
-
-@lru_cache(maxsize=200_000)
-def stem(word: str) -> str:
-    with _stem_lock:  # the Snowball stemmer object keeps state between calls
-        return _stemmer().stemWord(word)
-
-
-def tokens(text: str) -> list[str]:
-    """The lexical terms of `text`: folded, elisions split, stopwords dropped, stemmed.
-
-    Accents are folded before stemming so that a query typed as 'perche'' or 'attivita''
-    meets the document's 'perché' and 'attività'.
-    """
-    stop = stopwords()
-    out: list[str] = []
-    for token in _TOKEN_RE.findall(_APOSTROPHES_RE.sub(" ", fold(text))):
-        if token[0].isdigit():
-            out.append(token.replace(".", "") if _THOUSANDS_RE.match(token) else token)
-        elif len(token) > 1 and token not in stop:
-            out.append(stem(token))
-    return out
 
 
 # -- results ------------------------------------------------------------------------------------
@@ -214,7 +155,7 @@ class Retriever:
     def __init__(
         self,
         store: Store,
-        index: DenseIndex | None,
+        index: DenseIndex | Callable[[], DenseIndex | None] | None,
         *,
         rrf_k: float = RRF_K,
         dense_weight: float = DENSE_WEIGHT,
@@ -222,10 +163,15 @@ class Retriever:
         candidates: int = CANDIDATES,
     ):
         self.store = store
-        self.index = index
+        self._index = index
         self.rrf_k = rrf_k
         self.weights = {"dense": dense_weight, "lexical": lexical_weight}
         self.candidates = candidates
+
+    @property
+    def index(self) -> DenseIndex | None:
+        """The dense index, or a function that opens it when a dense search first needs it."""
+        return self._index() if callable(self._index) else self._index
 
     def search(
         self,
@@ -274,6 +220,8 @@ class Retriever:
         terms = tokens(query)
         if catalog.bm25 is None or not terms:
             return []
+        import numpy as np  # with rank_bm25, only once a lexical search runs
+
         scores = np.asarray(catalog.bm25.get_scores(terms))[allowed]
         order = np.argsort(-scores, kind="stable")[: self.candidates]
         return [(allowed[j], float(scores[j])) for j in order if scores[j] > 0]

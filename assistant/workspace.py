@@ -16,6 +16,7 @@ from typing import Callable, Iterable
 from cachetools import LRUCache
 from pydantic import BaseModel, ConfigDict
 
+from ingest.causes import cause_query, explains
 from ingest.checks import check_report
 from ingest.compare import compare_plan_report
 from ingest.errors import IngestError, NotAPerformanceDocument
@@ -32,7 +33,6 @@ from ingest.records import (
 from ingest.scoring import Scorecard, score_report
 from ingest.yearview import year_report
 
-from .causes import cause_query, explains
 from .chunks import chunk_report
 from .retrieval import Hit, RetrievalError, Retriever, SearchFilters, SearchMode
 from .settings import Settings, get_settings
@@ -126,18 +126,45 @@ class Workspace:
         # scored views by (Ente's generation, Ente, year, policy): pages and answers share them
         self._views: LRUCache[tuple, YearView] = LRUCache(VIEWS)
         self._views_lock = threading.Lock()
+        self._index: IndexWriter | None = None
+        self._index_open = False
+        self._index_lock = threading.Lock()
 
     @cached_property
     def store(self) -> Store:
         return Store(self.settings.sqlalchemy_url)
 
-    @cached_property
+    @property
     def index(self) -> IndexWriter | None:
-        if self._index_arg != "auto":
-            return self._index_arg  # type: ignore[return-value]
-        from .index import open_index  # heavy (chromadb, sentence-transformers): only when needed
+        """The retrieval index, opened at its first use: chromadb (and, at the first embedding,
+        the model) are imported only then. Threads asking meanwhile wait for the one opening it."""
+        with self._index_lock:
+            if not self._index_open:
+                if self._index_arg == "auto":
+                    from .index import open_index
 
-        return open_index(self.settings)
+                    self._index = open_index(self.settings)
+                else:
+                    self._index = self._index_arg  # type: ignore[assignment]
+                self._index_open = True
+            return self._index
+
+    def warm_up(self) -> threading.Thread:
+        """Open the index and load the embedding model in a background thread (the app starts
+        it with the process). A search that comes first waits for them (the index's lock and
+        the model's, `assistant.index.load_embedder`); an answer from the tables never does."""
+
+        def run() -> None:
+            try:
+                embedder = getattr(self.index, "embedder", None)
+                if embedder is not None:
+                    embedder.model  # noqa: B018 - loads the model once per process
+            except Exception:  # a broken index or model is reported by the search that needs it
+                pass
+
+        thread = threading.Thread(target=run, name="relazione-warm-up", daemon=True)
+        thread.start()
+        return thread
 
     @property
     def policy(self):
@@ -226,8 +253,10 @@ class Workspace:
     @cached_property
     def retriever(self) -> Retriever:
         s = self.settings
+        # the index is opened when a dense search first needs it, not for a lexical one
         return Retriever(
-            self.store, self.index, rrf_k=s.rrf_k, dense_weight=s.dense_weight, lexical_weight=s.lexical_weight  # type: ignore[arg-type]
+            self.store, lambda: self.index, rrf_k=s.rrf_k, dense_weight=s.dense_weight,  # type: ignore[arg-type, return-value]
+            lexical_weight=s.lexical_weight,
         )
 
     def search(

@@ -6,6 +6,8 @@ import re
 
 from pydantic import BaseModel, ConfigDict
 
+from ingest.textnorm import stems
+
 from .fact_ids import AnyId
 from .facts import DERIVED_NOTE, SCANNED_NOTE, Fact, FactBook
 from .grounding import Citations, Passage, Verification, extract_numbers, fact_footnote, verify
@@ -22,8 +24,6 @@ def _head(text: str, limit: int) -> str:
 
 def excerpt(text: str, focus: str, limit: int) -> str:
     """The contiguous sentences of `text` around the one sharing most words with `focus`."""
-    from .plan.lexicon import stems
-
     if len(text) <= limit:
         return text
     sentences = _SENTENCE_END.split(text)

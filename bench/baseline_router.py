@@ -8,8 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from assistant.retrieval import stem
-from ingest.textnorm import fold
+from ingest.textnorm import fold, stem
 
 Intent = Literal[
     "target_changes", "below_target", "achievement", "indicator", "count", "financial",

@@ -72,3 +72,36 @@ def test_the_app_holds_widgets_and_session_state_only():
     files = [ROOT / "streamlit_app.py", *(ROOT / "app_pages").glob("*.py")]
     offenders = [(p.name, n) for p in files for n in _imports(p) if n not in allowed]
     assert not offenders
+
+
+def _assistant_imports(path) -> set[str]:
+    """The assistant modules a module imports (relative or absolute), by their first name."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level >= 1 and path.parent.name == "assistant":
+            names.add((node.module or "").split(".")[0] or next(a.name for a in node.names))
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("assistant."):
+            names.add(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            names |= {a.name.split(".")[1] for a in node.names if a.name.startswith("assistant.")}
+    return names
+
+
+def test_the_cli_imports_no_ui_module():
+    for name in ("cli.py", "cli_output.py"):
+        assert not _assistant_imports(ROOT / "assistant" / name) & {"ui_data"}, name
+        assert not {n for n in _imports(ROOT / "assistant" / name) if n.split(".")[0] in ("streamlit", "app_pages")}
+
+
+# the store side: documents, chunks, index, retrieval and the workspace's scored views
+STORE_SIDE = {"store", "store_schema", "workspace", "index", "retrieval", "chunks", "settings"}
+
+
+def test_the_store_side_imports_nothing_of_the_answering_side():
+    offenders = {
+        (name, imported)
+        for name in STORE_SIDE
+        for imported in _assistant_imports(ROOT / "assistant" / f"{name}.py")
+        if imported not in STORE_SIDE
+    }
+    assert not offenders

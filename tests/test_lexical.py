@@ -6,8 +6,9 @@ from hypothesis import given, strategies as st
 
 from assistant import retrieval
 from assistant.chunks import Chunk
-from assistant.retrieval import SearchFilters, fold, reciprocal_rank_fusion, stopwords, tokens
+from assistant.retrieval import SearchFilters, reciprocal_rank_fusion
 from assistant.settings import Settings
+from ingest.textnorm import fold, stopwords, tokens
 
 
 def test_fold_lowercases_and_removes_accents():

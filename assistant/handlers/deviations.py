@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from ingest.causes import cause_query, explains
 from ingest.model import Indicator
 
 from .. import fact_ids as ids
-from ..causes import cause_query, explains
 from ..grounding import Passage
 from ..retrieval import SearchFilters
 from ..workspace import YearView

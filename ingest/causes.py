@@ -1,14 +1,12 @@
-"""Does a narrative passage explain an indicator's deviation? (used by answers, drafts and the
-OIV check 'scostamento senza causa')."""
+"""Does a narrative passage explain an indicator's deviation? (used by the OIV check
+'scostamento senza causa' of the workspace, and by answers and drafts that quote the cause)."""
 
 from __future__ import annotations
 
 import re
 
-from ingest.model import Indicator
-from ingest.textnorm import fold
-
-from .plan.lexicon import stems
+from .model import Indicator
+from .textnorm import fold, stems
 
 # words every indicator name uses: they say nothing about what a passage is about
 _GENERIC = set(stems("indicatore indicatori percentuale numero progetto progetti attività attivate attivati risultato "
