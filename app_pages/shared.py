@@ -33,7 +33,9 @@ def _key(settings: Settings) -> str:
 
 @st.cache_resource(show_spinner=False)
 def _workspace(key: str, _settings: Settings) -> Workspace:
-    return Workspace(_settings)
+    ws = Workspace(_settings)
+    ws.warm_up()  # index and embedder load in the background: answers from the tables never wait
+    return ws
 
 
 @st.cache_resource(show_spinner=False)
@@ -145,7 +147,7 @@ def sidebar() -> None:
             lines.append(f"**Ente:** {ui_data.md_escape(current)}")
         shown = ", ".join(f"{y} :orange-badge[{ui_data.SYNTHETIC}]" if y in synthetic else str(y) for y in years)
         lines.append(f"**Anni con dati:** {shown or '—'}")
-    lines.append(f"**Modello linguistico:** {ui_data.model_label(ws.settings)}")
+    lines.append(f"**Modello linguistico:** {ws.settings.llm_label()}")
     with st.sidebar:
         st.markdown("  \n".join(lines))
         if synthetic:

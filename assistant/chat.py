@@ -4,7 +4,6 @@ from the year's facts, drafts and exports chapters, optionally lets a language m
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING
 from cachetools import LRUCache
 
 from .answers import Answer, Draft, Session, files_zip
+from .chapters import slug, to_docx, with_unverified_warning
 from .doubts import attach_finding_doubts
 from .drafts import FINDINGS_HEADER, ORDER, SCANNED_HEADER, SECTIONS, draft_text, draft_title
 from .facts import FactBook, build_facts, table_facts
@@ -287,9 +287,7 @@ class Assistant:
         check = w.verify(body + ("\n\n" + footnotes if footnotes else ""))
         attachments = list(composed.attachments)
         if composed.file_title is not None:
-            text = w.finish(body)
-            if not check.verified:
-                text = "> ATTENZIONE: questa bozza contiene numeri non verificati: " + "; ".join(check.problems) + "\n\n" + text
+            text = with_unverified_warning(w.finish(body), check.verified, check.problems)
             attachments.append(Attachment(name=chapter_file(plan.section or "all", composed.file_title, view.year),
                                           title=composed.file_title, markdown=text, verified=check.verified))
         return Answer(
@@ -337,13 +335,8 @@ class Assistant:
         written: list[Path] = []
         for index, section in enumerate(ORDER, start=1):
             draft = self.draft(section, year, ente)
-            text = draft.markdown
-            if not draft.verified:
-                text = ("> ATTENZIONE: questa bozza contiene numeri non verificati: "
-                        + "; ".join(draft.problems) + "\n\n" + text)
-            slug = re.sub(r"[^a-z0-9]+", "-", draft.title.lower()).strip("-")
-            path = out_dir / f"{index:02d}-{slug}.md"
-            path.write_text(text, encoding="utf-8")
+            path = out_dir / f"{index:02d}-{slug(draft.title)}.md"
+            path.write_text(with_unverified_warning(draft.markdown, draft.verified, draft.problems), encoding="utf-8")
             written.append(path)
             if docx and (converted := to_docx(path)) is not None:
                 written.append(converted)
@@ -368,15 +361,3 @@ def passage_search(ws: Workspace) -> PassageSearch:
 
     return search
 
-
-def to_docx(markdown_path: Path) -> Path | None:
-    """Markdown -> .docx through pandoc (the pypandoc_binary package), when available."""
-    try:
-        import pypandoc
-
-        pypandoc.get_pandoc_version()
-    except (ImportError, OSError):
-        return None
-    target = markdown_path.with_suffix(".docx")
-    pypandoc.convert_file(str(markdown_path), "docx", format="markdown", outputfile=str(target))
-    return target

@@ -12,24 +12,30 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 import typer
-from pydantic import BaseModel
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from ingest.diagnostics import count_of, summary
 from ingest.errors import IngestError
-from ingest.italian import fmt_number
-from ingest.model import STRATEGY_LABELS, Layout
-from ingest.progress import stage_label
 from ingest.readers.registry import formats_label
 
-from .ui_data import indicator_csv
+from .cli_output import (
+    document_table,
+    emit_json,
+    err,
+    error_line,
+    fail,
+    finding_table,
+    hit_table,
+    indicator_table,
+    layout_table,
+    out,
+    print_details,
+    progress_bar,
+    say_error,
+    warn_read,
+)
+from .formats import indicator_csv, ingest_summary, number_text
 from .workspace import Workspace, WorkspaceError, expand
 
 app = typer.Typer(help="Assistente per la Relazione sulla performance delle Camere di commercio.", no_args_is_help=True)
-out = Console()
-err = Console(stderr=True)
 
 
 class Fmt(str, Enum):
@@ -55,25 +61,6 @@ class Mode(str, Enum):
     lexical = "lexical"
 
 
-def fail(message: str, code: int = 1) -> None:
-    err.print(f"Errore: {message}", markup=False, highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
-
-
-def error_line(exc: BaseException, verbose: bool = False) -> str:
-    """One line for a refused file; what the PDF libraries reported only with --verbose."""
-    details = getattr(exc, "details", ())
-    if details and not verbose:
-        return f"{exc} (dettagli del lettore PDF con --verbose)"
-    return str(exc)
-
-
-def print_details(lines, verbose: bool) -> None:
-    if verbose:
-        for line in lines:
-            err.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
-
-
 @contextmanager
 def errors(verbose: bool = False) -> Iterator[None]:
     """Known errors -> one line; anything else -> one line too (traceback only with RELAZIONE_DEBUG)."""
@@ -81,95 +68,19 @@ def errors(verbose: bool = False) -> Iterator[None]:
         yield
     except (IngestError, WorkspaceError) as exc:
         print_details(getattr(exc, "details", ()), verbose)
-        fail(error_line(exc, verbose))
+        say_error(error_line(exc, verbose=verbose))
+        raise typer.Exit(1) from None
     except typer.Exit:
         raise
     except Exception as exc:  # pragma: no cover - last resort
         if os.environ.get("RELAZIONE_DEBUG"):
             raise
-        fail(f"errore imprevisto ({type(exc).__name__}): {exc}", code=2)
-
-
-@contextmanager
-def progress_bar() -> Iterator:
-    with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, transient=True, disable=not err.is_terminal,
-    ) as bar:
-        tasks: dict[str, int] = {}
-
-        def update(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done, total=total, description=stage_label(stage, done, total))
-
-        yield update
-
-
-def emit_json(value: BaseModel | list | dict) -> None:
-    if isinstance(value, BaseModel):
-        data = value.model_dump(mode="json")
-    elif isinstance(value, list):
-        data = [v.model_dump(mode="json") if isinstance(v, BaseModel) else v for v in value]
-    else:
-        data = {k: ([x.model_dump(mode="json") for x in v] if isinstance(v, list) else v) for k, v in value.items()}
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-
-
-def _num(value, decimals: int = 2) -> str:
-    return "" if value is None else fmt_number(value, decimals)
-
-
-def _quantity(value, unit) -> str:
-    if value is None:
-        return ""
-    decimals = 0 if isinstance(value, int) else 2
-    return f"{fmt_number(value, decimals)} {unit or ''}".strip()
-
-
-def indicator_table(records) -> Table:
-    table = Table(show_lines=False)
-    for column in ("Obiettivo", "Indicatore", "Peso", "Consuntivo", "Target", "Raggiung.", "Valutazione", "Fonte"):
-        table.add_column(column, overflow="fold")
-    for r in records:
-        table.add_row(
-            r.operational_objective or r.strategic_objective,
-            r.indicator,
-            _num(r.weight_pct, 1) + "%",
-            _quantity(r.actual_value, r.actual_unit),
-            f"{r.target_operator or ''} {_quantity(r.target_value, r.target_unit)}".strip(),
-            "" if r.achievement is None else _num(r.achievement) + "%",
-            r.evaluation or "",
-            r.source.label,
-        )
-    return table
-
-
-def finding_table(records) -> Table:
-    table = Table(show_lines=True)
-    for column in ("Tipo", "Gravità", "Dove", "Descrizione"):
-        table.add_column(column, overflow="fold")
-    for f in records:
-        where = ", ".join(x.label for x in (f.source, f.claim_source, f.plan_source) if x)
-        table.add_row(f.kind, f.severity, where, f.message)
-    return table
-
+        say_error(error_line(exc))
+        raise typer.Exit(2) from None
 
 
 VERBOSE = typer.Option(False, "--verbose", "-v", help="anche le segnalazioni del lettore PDF")
 ALLOW_PARTIAL = typer.Option(False, "--allow-partial", help="carica anche un documento incompleto (con un rilievo)")
-
-
-def layout_table(layout: Layout) -> Table:
-    title = f"Come sono state lette le tabelle (lettore: {layout.reader})"
-    table = Table(title=title, show_lines=True, title_justify="left")
-    for column in ("N.", "Dove", "Metodo", "Righe", "Colonne", "Righe con colonne non assegnate"):
-        table.add_column(column, overflow="fold")
-    for t in layout.tables:
-        where = t.source.label() if len(t.pages) <= 1 else "pagg. " + ", ".join(str(p) for p in t.pages)
-        unassigned = "; ".join(f"{u.source.label()}, riga {u.row}: {u.printed}" for u in t.unassigned)
-        table.add_row(str(t.number), where, STRATEGY_LABELS[t.strategy], str(t.rows), str(t.columns), unassigned)
-    return table
 
 
 @app.command()
@@ -189,37 +100,18 @@ def ingest(
         try:
             with progress_bar() as progress:
                 outcome = ws.ingest(path, progress, allow_partial=allow_partial)
-        except (IngestError, WorkspaceError) as exc:
-            print_details(getattr(exc, "details", ()), verbose)
-            err.print(f"Errore: {error_line(exc, verbose)}", markup=False, highlight=False, soft_wrap=True)
-            failures += 1
-            continue
         except Exception as exc:
-            if os.environ.get("RELAZIONE_DEBUG"):
+            known = isinstance(exc, (IngestError, WorkspaceError))
+            if os.environ.get("RELAZIONE_DEBUG") and not known:
                 raise
-            err.print(f"Errore: {path}: errore imprevisto ({type(exc).__name__})", markup=False, soft_wrap=True)
+            print_details(getattr(exc, "details", ()), verbose)
+            say_error(error_line(exc, str(path), verbose))
             failures += 1
             continue
-        doc = outcome.document
-        note = f" (sostituisce {', '.join(r.source_file for r in outcome.replaced)})" if outcome.replaced else ""
-        synthetic = " [SINTETICO]" if doc.synthetic else ""
-        out.print(
-            f"OK {path.name}: {doc.kind} {doc.year} – {doc.ente}{synthetic}, {doc.indicators} indicatori, "
-            f"{outcome.chunks} passaggi indicizzati, {outcome.problems} righe da verificare{note}",
-            markup=False, highlight=False, soft_wrap=True,
-        )
+        out.print(f"OK {ingest_summary(outcome)}", markup=False, highlight=False, soft_wrap=True)
         warn_read(path.name, outcome.read_warnings, verbose)
     if failures:
         raise typer.Exit(1)
-
-
-def warn_read(name: str, lines: tuple[str, ...], verbose: bool) -> None:
-    """One line when the PDF libraries reported problems in a file that was read anyway."""
-    if not lines:
-        return
-    hint = "" if verbose else " (dettagli con --verbose)"
-    err.print(f"Avviso: {name}: {summary(count_of(lines))}, letto comunque{hint}", markup=False, highlight=False, soft_wrap=True)
-    print_details(lines, verbose)
 
 
 @app.command()
@@ -239,7 +131,7 @@ def extract(
             return
         out.print(indicator_table(result.indicators))
         root = result.objectives
-        out.print(f"Raggiungimento Ente: {_num(root.achievement)}% ({root.evaluation})", markup=False)
+        out.print(f"Raggiungimento Ente: {number_text(root.achievement, 2)}% ({root.evaluation})", markup=False)
         out.print(finding_table(result.findings))
         if result.layout is not None:
             out.print(layout_table(result.layout))
@@ -288,26 +180,7 @@ def documents(format: Fmt = typer.Option(Fmt.table, "--format", "-f")) -> None:
         if format is Fmt.json:
             emit_json({"documents": docs})
             return
-        table = Table()
-        for column in ("Tipo", "Anno", "Ente", "File", "Indicatori", "sha256", "Sintetico"):
-            table.add_column(column)
-        for d in docs:
-            table.add_row(d.kind, str(d.year), d.ente, d.source_file, str(d.indicators), d.sha256[:12], "sì" if d.synthetic else "")
-        out.print(table)
-
-
-def hit_table(query: str, hits) -> Table:
-    table = Table(title=query, show_lines=True, title_justify="left", expand=True)
-    table.add_column("#", width=2)
-    table.add_column("Sezione", max_width=24, overflow="fold")
-    table.add_column("Fonte", max_width=24, overflow="fold")
-    table.add_column("Passaggio", ratio=1, overflow="fold")
-    table.add_column("Punteggio", width=9)
-    for n, h in enumerate(hits, 1):
-        where = f"riga {h.line}" if h.line is not None else (f"pag. {h.page}" if h.page is not None else "")
-        section = h.title if not h.section or h.title.startswith((h.section, "Sezione")) else f"{h.section} – {h.title}"
-        table.add_row(str(n), section, f"{h.source}, {where}" if where else h.source, h.text, f"{h.score:.4f}")
-    return table
+        out.print(document_table(docs))
 
 
 @app.command()
@@ -388,7 +261,7 @@ def _answer_json(answer, files: list[Path] | None = None, session=None) -> dict:
 
 def _write_files(answer, folder: Path) -> list[Path]:
     """An export answered in the chat: its chapters as .md (and .docx through pandoc)."""
-    from .chat import to_docx
+    from .chapters import to_docx
 
     if answer.intent != "export":
         return []

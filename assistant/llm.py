@@ -7,33 +7,40 @@ model gets the facts, the passages (wrapped as data, never as instructions) and 
 deterministic text; its output must keep every footnote reference of that text and every
 number must match a fact. On failure it is asked once more, naming the problems; then the
 deterministic text is used and the user is told so.
+
+langchain is imported when a model is configured and used, never before: a deterministic
+answer does not pay for it (tests/test_imports.py).
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel, ConfigDict
 
 from .settings import REPO_ROOT, Settings
 from .writer import Writer
 
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from langchain_core.language_models import BaseChatModel
+
 PROMPTS = REPO_ROOT / "prompts"
 _REF_RE = re.compile(r"\[\^([\w.-]+)\](?!:)")
 
 
-def prompt_env(path: Path = PROMPTS) -> Environment:
+def prompt_env(path: Path = PROMPTS) -> "Environment":
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined  # drafts and rewrites only
+
     return Environment(
         loader=FileSystemLoader(str(path)), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True, autoescape=False,
     )
 
 
-def chat_model(settings: Settings) -> BaseChatModel | None:
+def chat_model(settings: Settings) -> "BaseChatModel | None":
     """The configured chat model, or None. `provider:model`, e.g. 'ollama:qwen2.5:7b'."""
     if not settings.llm:
         return None
@@ -65,19 +72,21 @@ class Rewrite(BaseModel):
 
 
 def _text_of(message) -> str:
-    content = message.content if isinstance(message, AIMessage) else getattr(message, "content", message)
+    content = getattr(message, "content", message)
     if isinstance(content, list):
         content = "".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
     return str(content).strip()
 
 
 class Rewriter:
-    def __init__(self, model: BaseChatModel, env: Environment | None = None):
+    def __init__(self, model: "BaseChatModel", env: "Environment | None" = None):
         self.model = model
         self.env = env or prompt_env()
 
     def rewrite(self, task: str, body: str, writer: Writer) -> Rewrite:
         """Rewrite `body` (verified, with footnote references) under the verifier's gate."""
+        from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+
         facts = []
         for item in writer.sources():
             if item.kind == "dato":

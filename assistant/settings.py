@@ -6,6 +6,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -14,6 +15,7 @@ from ingest.limits import Limits
 from ingest.scoring import Policy
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+NO_MODEL = "nessuno: risposte deterministiche"
 
 
 class Settings(BaseSettings):
@@ -77,8 +79,17 @@ class Settings(BaseSettings):
         )
 
     def llm_label(self) -> str:
-        """What the UI may show: the model name, never a key."""
-        return self.llm or "nessuno (risposte deterministiche)"
+        """The configured language model as the app and the CLI may show it: its name and the
+        host it is served from, never the key nor any credentials written in the URL."""
+        if not self.llm:
+            return NO_MODEL
+        host = ""
+        if self.llm_base_url:
+            parts = urlsplit(self.llm_base_url)
+            host = parts.hostname or ""
+            if host and parts.port:
+                host += f":{parts.port}"
+        return self.llm + (f" (server {host})" if host else "")
 
 
 @lru_cache(maxsize=1)

@@ -7,23 +7,14 @@ import ast
 import subprocess
 import sys
 
-import pytest
-
 from conftest import ROOT
-
-pytestmark = pytest.mark.fast
 
 MAX_MODULE_LINES = 420  # "about 400"
 MAX_FUNCTION_LINES = 60
 LONG_MARK = "# long:"
 
 # Modules still being split by another change; each split empties its line here.
-#   assistant/ui_data.py -> split by page (issue 14, helper "fast")
-#   assistant/cli.py     -> shrinks when its helpers move out with the ui_data split (helper "fast")
-PENDING_SPLITS = {
-    "assistant/ui_data.py",
-    "assistant/cli.py",
-}
+PENDING_SPLITS: set[str] = set()
 
 
 def _sources() -> list:

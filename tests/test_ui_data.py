@@ -15,7 +15,7 @@ from assistant.chunks import chunk_report
 from assistant.grounding import Verification
 from assistant.settings import Settings
 from assistant.workspace import Workspace
-from conftest import SHARED_PDFS, run_cli
+from conftest import SHARED_PDFS
 
 
 @pytest.fixture(scope="module")
@@ -38,24 +38,24 @@ def assistant(ws):
 
 
 def test_model_label_never_shows_a_key_or_credentials():
-    assert ui_data.model_label(Settings()) == "nessuno: risposte deterministiche"
+    assert Settings().llm_label() == "nessuno: risposte deterministiche"
     settings = Settings(llm="openai:qwen2.5", llm_base_url="https://utente:segreto@llm.example.it:8443/v1",
                         llm_api_key="sk-molto-segreto")
-    label = ui_data.model_label(settings)
+    label = settings.llm_label()
     assert label == "openai:qwen2.5 (server llm.example.it:8443)"
     assert "segreto" not in label and "sk-" not in label and "utente" not in label
 
 
-def test_a_refused_file_gets_the_cli_message(tmp_path):
+def test_a_refused_file_gets_the_cli_message(cli, tmp_path):
     from assistant.workspace import Workspace
 
     encrypted = SHARED_PDFS / "password-example.pdf"
     ws = Workspace(Settings(data_dir=tmp_path / "app"), index=None)
     with pytest.raises(Exception) as refused:
         ws.ingest_bytes(encrypted.read_bytes(), encrypted.name)
-    cli = run_cli("ingest", str(encrypted), env={"RELAZIONE_DATA_DIR": str(tmp_path / "cli")})
-    assert cli.returncode != 0
-    assert ui_data.error_message(refused.value, encrypted.name) == cli.stderr.strip()
+    result = cli("ingest", str(encrypted), env={"RELAZIONE_DATA_DIR": str(tmp_path / "cli")})
+    assert result.returncode != 0
+    assert ui_data.error_message(refused.value, encrypted.name) == result.stderr.strip()
     assert "protetto da password" in ui_data.error_message(refused.value, encrypted.name)
     assert ui_data.error_message(ValueError("x"), "a.pdf") == "Errore: a.pdf: errore imprevisto (ValueError)"
 
@@ -166,11 +166,9 @@ def test_indicator_csv_is_for_an_italian_spreadsheet(ws):
     assert any(r["target"] == "1.100" for r in rows)  # thousands with a dot
 
 
-def test_the_cli_writes_the_same_csv(ws, tmp_path):
-    from conftest import run_cli
-
+def test_the_cli_writes_the_same_csv(cli, ws, tmp_path):
     env = {"RELAZIONE_DATA_DIR": str(ws.settings.data_dir)}
-    result = run_cli("indicators", "--year", "2020", "--below-target", "--format", "csv", env=env)
+    result = cli("indicators", "--year", "2020", "--below-target", "--format", "csv", env=env)
     assert result.returncode == 0, result.stderr
     expected = ui_data.indicator_csv(ws.view(2020).indicator_records(below_target=True))
     assert result.stdout == expected.replace("\r\n", "\n")  # the subprocess reads text mode

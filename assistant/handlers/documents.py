@@ -3,17 +3,12 @@ several items or none."""
 
 from __future__ import annotations
 
-import re
-
 from .. import fact_ids as ids
+from ..chapters import slug, with_unverified_warning
 from .base import Attachment, Composed, Context
 from .registry import handler, when
 
 ORDER = ["1", "2", "3.3", "scostamenti", "5"]
-
-
-def slug(title: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "bozza"
 
 
 def chapter_file(section: str, title: str, year: int) -> str:
@@ -44,9 +39,7 @@ def answer_export(ctx: Context) -> Composed:
     docx = "docx" in ctx.plan.formats
     for s in sections:
         draft = ctx.draft(s, year)
-        text = draft.markdown
-        if not draft.verified:
-            text = "> ATTENZIONE: questa bozza contiene numeri non verificati: " + "; ".join(draft.problems) + "\n\n" + text
+        text = with_unverified_warning(draft.markdown, draft.verified, draft.problems)
         name = chapter_file(s, draft.title, year)
         files.append(Attachment(name=name, title=draft.title, markdown=text, verified=draft.verified))
         status = "verificato" if draft.verified else "**con numeri non verificati**"
