@@ -35,6 +35,23 @@ BACKENDS = ["embedded", pytest.param("server", marks=pytest.mark.server)]
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+# The developer's selection, `pytest -m fast` (seconds, README): every test that needs no
+# model, server or browser and none of the slow inputs below. A new test is fast unless it
+# says otherwise (`@pytest.mark.slow`) or uses one of these.
+SLOW_MARKS = ("model", "server", "browser", "slow")
+SLOW_FIXTURES = {"relazione_pdf", "pdf_ws", "corpus_ws", "chroma_server", "postgres_server", "postgres_url"}
+SLOW_MODULES = {  # OCR, real PDFs, processes started per case
+    "test_ocr.py", "test_ocr_golden.py", "test_bad_input.py", "test_hostile_input.py", "test_golden.py",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        slow = (any(item.get_closest_marker(m) for m in SLOW_MARKS) or SLOW_FIXTURES & set(item.fixturenames)
+                or item.path.name in SLOW_MODULES)
+        if not slow:
+            item.add_marker(pytest.mark.fast)
+
 
 @pytest.fixture(scope="session")
 def truth() -> dict:
@@ -88,8 +105,34 @@ def data_dir(tmp_path, monkeypatch) -> Path:
     get_settings.cache_clear()
 
 
+@pytest.fixture()
+def cli(monkeypatch):
+    """`relazione` run in this process with typer's CliRunner: `cli(*args, env=..., stdin=...)`
+    returns what `run_cli` returns (returncode, stdout, stderr kept apart), in milliseconds
+    instead of a Python start-up. Settings are read afresh from `env` for each call."""
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+    from assistant.settings import get_settings
+
+    def invoke(*args: str, env: dict | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
+        for key, value in (env or {}).items():
+            monkeypatch.setenv(key, value)
+        get_settings.cache_clear()
+        try:
+            result = CliRunner().invoke(app, list(args), input=stdin)
+        finally:
+            get_settings.cache_clear()
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
+
+    return invoke
+
+
 def run_cli(*args: str, stdin: str | None = None, env: dict | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
-    """The real `relazione` command in a subprocess (stdout and stderr kept apart)."""
+    """The real `relazione` command in a subprocess (stdout and stderr kept apart): for the few
+    tests that are about the process itself; the others use the `cli` fixture."""
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "assistant.cli", *args],

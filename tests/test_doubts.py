@@ -86,13 +86,11 @@ def test_answer_on_a_fake_row_is_flagged_beside_the_ente_number(fake_row_store):
     assert "rilievo aperto: pesi che non sommano al cento per cento" in answer.answer
 
 
-def test_cli_json_lists_the_warnings(fake_row_store):
+def test_cli_json_lists_the_warnings(cli, fake_row_store):
     import json
 
-    from conftest import run_cli
-
     data, _ = fake_row_store
-    result = run_cli("ask", "Qual è il grado di raggiungimento dell'Ente?", "--format", "json",
+    result = cli("ask", "Qual è il grado di raggiungimento dell'Ente?", "--format", "json",
                      env={"RELAZIONE_DATA_DIR": str(data)})
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)

@@ -7,8 +7,6 @@ import json
 
 import pytest
 
-from conftest import run_cli
-
 NOTE = "letto da scansione: da verificare"
 
 
@@ -41,8 +39,8 @@ def test_the_store_keeps_the_ocr_pages(scanned_store, scanned_report):
     assert stored.ocr_pages == scanned_report.ocr_pages and stored.ocr_pages
 
 
-def test_answer_json_flags_numbers_read_from_a_scan(scanned_store, scanned_report):
-    result = run_cli("ask", "Qual è il target dell'indicatore «N. imprese coinvolte in iniziative per internazionalizzazione»?",
+def test_answer_json_flags_numbers_read_from_a_scan(cli, scanned_store, scanned_report):
+    result = cli("ask", "Qual è il target dell'indicatore «N. imprese coinvolte in iniziative per internazionalizzazione»?",
                      "--format", "json", env={"RELAZIONE_DATA_DIR": str(scanned_store)})
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)

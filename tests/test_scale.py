@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 
-import pytest
 from sqlalchemy import event, text
 
 from assistant import retrieval
@@ -14,8 +13,6 @@ from assistant.chunks import chunk_report
 from assistant.settings import Settings
 from assistant.store import REPORT_CACHE, Store
 from assistant.workspace import Workspace
-
-pytestmark = pytest.mark.fast
 
 
 def other_ente(report, name: str, year: int | None = None):

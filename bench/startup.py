@@ -1,0 +1,76 @@
+"""Cold start: the whole-process time of `relazione ask` (a question answered from the
+tables) and of `relazione documents`, against a bare `python -c "import sqlalchemy,
+pydantic, typer"` in the same run. Goal: at most 1.5x.
+
+The bundled corpus is stored once in a temporary data dir (without the embedding index:
+neither command needs it); then the three processes run in turn, `--repeat` times each,
+interleaved so that they share the machine's load, and the medians are compared.
+
+    .venv/bin/python bench/startup.py [--repeat 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+QUESTION = "Qual è il grado di raggiungimento dell'Ente?"
+COMMANDS = {
+    "bare import": [sys.executable, "-c", "import sqlalchemy, pydantic, typer"],
+    "relazione documents": [sys.executable, "-m", "assistant.cli", "documents"],
+    "relazione ask": [sys.executable, "-m", "assistant.cli", "ask", QUESTION, "--year", "2019"],
+}
+
+
+def prepare(data_dir: Path, env: dict[str, str]) -> None:
+    """The corpus in the store only (no index), as a first `relazione ingest` would leave it."""
+    code = (
+        "import sys; from pathlib import Path; from assistant.settings import Settings;"
+        "from assistant.workspace import Workspace, expand;"
+        "ws = Workspace(Settings(), index=None);"
+        "[ws.ingest(p) for p in expand([Path(sys.argv[1])])]"
+    )
+    subprocess.run([sys.executable, "-c", code, str(ROOT / "corpus")], cwd=ROOT, env=env, check=True)
+
+
+def run_once(command: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({done.returncode}): {done.stderr[-2000:]}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "RELAZIONE_DATA_DIR": str(Path(tmp) / "data"), "HF_HUB_OFFLINE": "1",
+               "TRANSFORMERS_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
+        env.pop("RELAZIONE_LLM", None)
+        prepare(Path(tmp) / "data", env)
+        times: dict[str, list[float]] = {name: [] for name in COMMANDS}
+        for command in COMMANDS.values():  # one unmeasured run each: the file cache warm
+            run_once(command, env)
+        for _ in range(args.repeat):
+            for name, command in COMMANDS.items():
+                times[name].append(run_once(command, env))
+    base = statistics.median(times["bare import"])
+    print(f"{'process':<22}{'median s':>10}{'min s':>8}{'ratio':>8}")
+    for name, values in times.items():
+        median = statistics.median(values)
+        print(f"{name:<22}{median:>10.3f}{min(values):>8.3f}{median / base:>7.2f}x")
+    print("goal: relazione ask and relazione documents at most 1.5x the bare import")
+
+
+if __name__ == "__main__":
+    main()
