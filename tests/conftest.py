@@ -42,6 +42,7 @@ SLOW_MARKS = ("model", "server", "browser", "slow")
 SLOW_FIXTURES = {"relazione_pdf", "pdf_ws", "corpus_ws", "chroma_server", "postgres_server", "postgres_url"}
 SLOW_MODULES = {  # OCR, real PDFs, processes started per case
     "test_ocr.py", "test_ocr_golden.py", "test_bad_input.py", "test_hostile_input.py", "test_golden.py",
+    "test_mutations.py",  # hypothesis through the whole pipeline
 }
 
 
@@ -109,20 +110,22 @@ def data_dir(tmp_path, monkeypatch) -> Path:
 def cli(monkeypatch):
     """`relazione` run in this process with typer's CliRunner: `cli(*args, env=..., stdin=...)`
     returns what `run_cli` returns (returncode, stdout, stderr kept apart), in milliseconds
-    instead of a Python start-up. Settings are read afresh from `env` for each call."""
+    instead of a Python start-up. Settings are read afresh from `env` for each call, and the
+    environment is restored after it (an app test in the same process keeps its own)."""
     from typer.testing import CliRunner
 
     from assistant.cli import app
     from assistant.settings import get_settings
 
     def invoke(*args: str, env: dict | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
-        for key, value in (env or {}).items():
-            monkeypatch.setenv(key, value)
-        get_settings.cache_clear()
-        try:
-            result = CliRunner().invoke(app, list(args), input=stdin)
-        finally:
+        with monkeypatch.context() as patch:
+            for key, value in (env or {}).items():
+                patch.setenv(key, value)
             get_settings.cache_clear()
+            try:
+                result = CliRunner().invoke(app, list(args), input=stdin)
+            finally:
+                get_settings.cache_clear()
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             raise result.exception
         return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)

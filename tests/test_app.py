@@ -12,7 +12,7 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, SHARED_PDFS, run_cli
+from conftest import ROOT, SHARED_PDFS
 
 pytestmark = pytest.mark.model
 
@@ -202,16 +202,16 @@ def test_generate_edit_and_download_a_draft(corpus_dir, downloads):
     assert ":green-badge[:material/verified: verificata]" in markdown(at) and not at.error
 
 
-def test_a_bad_upload_shows_the_cli_message_and_changes_nothing(corpus_copy):
+def test_a_bad_upload_shows_the_cli_message_and_changes_nothing(cli, corpus_copy):
     encrypted = SHARED_PDFS / "password-example.pdf"
-    cli = run_cli("ingest", str(encrypted), env={"RELAZIONE_DATA_DIR": str(corpus_copy.parent / "cli")})
+    refused = cli("ingest", str(encrypted), env={"RELAZIONE_DATA_DIR": str(corpus_copy.parent / "cli")})
     before = state(corpus_copy)
     at = start("documenti")
     assert len(at.table[0].value) == 3
     assert "SINTETICO" in set(at.table[0].value["Dati"])
     at.file_uploader[0].set_value((encrypted.name, encrypted.read_bytes(), "application/pdf")).run()
     assert not at.exception, at.exception
-    assert [e.value for e in at.error] == [cli.stderr.strip()]
+    assert [e.value for e in at.error] == [refused.stderr.strip()]
     assert "protetto da password" in at.error[0].value
     assert at.status[0].state == "error" and at.status[0].label == "File non caricati: 1 su 1"
     assert state(corpus_copy) == before

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import DATA, run_cli
+from conftest import DATA
 
 QUESTIONS = [json.loads(line) for line in (DATA / "staff-questions.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
 
@@ -86,10 +86,10 @@ def test_unknown_year_is_said_plainly(assistant):
 
 
 @pytest.mark.model
-def test_ask_cli_reads_questions_from_stdin(embedded_corpus_ws):
+def test_ask_cli_reads_questions_from_stdin(cli, embedded_corpus_ws):
     env = {"RELAZIONE_DATA_DIR": str(embedded_corpus_ws.settings.data_dir)}
     questions = "Quali indicatori sono sotto target nel 2020?\nCome è andata l'occupazione in provincia?\n"
-    result = run_cli("ask", "-", stdin=questions, env=env)
+    result = cli("ask", "-", stdin=questions, env=env)
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["question"] for r in rows] == questions.split("\n")[:2]

@@ -47,6 +47,7 @@ def test_every_chunk_carries_its_metadata(relazione):
     assert any(c.is_table_caption and c.text.startswith("Tabella:") for c in chunks)
 
 
+@pytest.mark.slow  # reads the whole corpus PDF (20 s)
 def test_pdf_chunks_cite_pages():
     chunks = chunk_report(read_path(RELAZIONE_PDF), "doc")
     assert all(c.page is not None and c.line is None for c in chunks)

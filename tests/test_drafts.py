@@ -9,7 +9,7 @@ import re
 import pytest
 
 from assistant.grounding import _QUOTE_RE, extract_numbers
-from conftest import DATA, run_cli
+from conftest import DATA
 
 GOLDEN = DATA / "drafts"
 REGEN = os.environ.get("RELAZIONE_REGEN_GOLDEN") == "1"
@@ -149,9 +149,9 @@ def test_export_writes_every_chapter(assistant, tmp_path):
 
 
 @pytest.mark.model
-def test_draft_cli(embedded_corpus_ws, tmp_path):
+def test_draft_cli(cli, embedded_corpus_ws, tmp_path):
     env = {"RELAZIONE_DATA_DIR": str(embedded_corpus_ws.settings.data_dir)}
     out = tmp_path / "bozza.md"
-    result = run_cli("draft", "--section", "scostamenti", "--year", "2020", "-o", str(out), env=env)
+    result = cli("draft", "--section", "scostamenti", "--year", "2020", "-o", str(out), env=env)
     assert result.returncode == 0, result.stderr
     assert out.read_text(encoding="utf-8").startswith("> Bozza per il 2020")

@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from conftest import RELAZIONE_TXT, run_cli
+from conftest import RELAZIONE_TXT
 
 SCRIPT = "<script>alert(1)</script>"
 IMAGE = "![x](http://127.0.0.1:9/x.png)"
@@ -53,8 +53,8 @@ def hostile_store(tmp_path_factory):
     return d
 
 
-def test_indicators_csv_neutralises_formulas(hostile_store):
-    result = run_cli("indicators", "--format", "csv", env={"RELAZIONE_DATA_DIR": str(hostile_store)})
+def test_indicators_csv_neutralises_formulas(cli, hostile_store):
+    result = cli("indicators", "--format", "csv", env={"RELAZIONE_DATA_DIR": str(hostile_store)})
     assert result.returncode == 0, result.stderr
     rows = list(csv.reader(io.StringIO(result.stdout), delimiter=";"))
     names = [r[4] for r in rows[1:]]

@@ -9,6 +9,8 @@ import subprocess
 import sys
 import threading
 
+import pytest
+
 from conftest import ROOT
 
 HEAVY = ("langchain", "langchain_core", "langsmith", "sentence_transformers", "torch", "chromadb", "pypandoc")
@@ -25,6 +27,7 @@ def test_importing_the_cli_imports_no_heavy_library():
     assert _heavy_after("import assistant.cli") == []
 
 
+@pytest.mark.slow  # a process of its own
 def test_a_deterministic_ask_and_documents_import_no_heavy_library(tmp_path, relazione_txt):
     import os
 

@@ -133,6 +133,7 @@ def test_an_instruction_planted_in_a_document_is_data(injected_ws):
     assert "superati del 150%" not in answer.answer.split("»")[-1]  # not asserted outside the quoted passage
 
 
+@pytest.mark.slow  # imports langchain-openai and langchain-ollama
 def test_chat_model_is_built_from_settings_without_showing_the_key():
     from assistant.llm import chat_model
     from assistant.settings import Settings

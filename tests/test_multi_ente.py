@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import RELAZIONE_TXT, run_cli
+from conftest import RELAZIONE_TXT
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,7 @@ def test_search_sees_only_its_ente(two_enti):
 
 
 @pytest.mark.model
-def test_answers_stay_within_the_ente(two_enti):
+def test_answers_stay_within_the_ente(cli, two_enti):
     from assistant.chat import Assistant, passage_search
 
     assistant = Assistant(two_enti, search=passage_search(two_enti))
@@ -56,7 +56,7 @@ def test_answers_stay_within_the_ente(two_enti):
     assert answer.ente == "Camera di commercio di Ravenna"
     assert "A Forlì" not in answer.answer
     env = {"RELAZIONE_DATA_DIR": str(two_enti.settings.data_dir)}
-    result = run_cli("indicators", "--year", "2019", "--format", "json", env=env)
+    result = cli("indicators", "--year", "2019", "--format", "json", env=env)
     assert result.returncode != 0 and "--ente" in result.stderr
 
 
