@@ -21,7 +21,6 @@ from ingest.checks import check_report
 from ingest.compare import compare_plan_report
 from ingest.errors import IngestError, NotAPerformanceDocument
 from ingest.model import Finding, FindingKind, Layout, Report, Severity
-from ingest.pipeline import FORMATS, check_against_plan, file_bytes, needs_plan, read_report
 from ingest.records import (
     FindingRecord,
     IndicatorRecord,
@@ -97,9 +96,14 @@ class IngestOutcome(BaseModel):
 def ingest_order(paths: Iterable[Path]) -> list[Path]:
     """Relazioni and Piani before files of actual values (which are matched to a Piano)."""
     def rank(p: Path) -> tuple[int, str]:
-        return (1 if p.suffix.lower() in FORMATS and needs_plan(p.name) else 0, p.name)
+        return (1 if p.suffix.lower() in _pipeline().FORMATS and _pipeline().needs_plan(p.name) else 0, p.name)
 
     return sorted(paths, key=rank)
+
+
+def _pipeline():
+    from ingest import pipeline  # with the readers: at the first file read, not to read the store
+    return pipeline
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:
@@ -108,7 +112,7 @@ def expand(paths: Iterable[Path]) -> list[Path]:
         if p.is_dir():
             out += [
                 c for c in sorted(p.iterdir())
-                if c.is_file() and c.suffix.lower() in FORMATS and not c.name.upper().startswith("README")
+                if c.is_file() and c.suffix.lower() in _pipeline().FORMATS and not c.name.upper().startswith("README")
             ]
         else:
             out.append(p)
@@ -177,7 +181,7 @@ class Workspace:
         plans = [r for _, r in sorted(self.store.reports(kind="piano"), key=lambda p: p[0].ingested_at, reverse=True)]
         for plan in plans:
             try:
-                read_report(data, name, plan=plan, limits=self.limits, allow_partial=True)
+                _pipeline().read_report(data, name, plan=plan, limits=self.limits, allow_partial=True)
             except NotAPerformanceDocument:
                 continue
             return plan
@@ -189,20 +193,20 @@ class Workspace:
 
     def parse(self, path: Path, progress: ProgressFn | None = None, plan: Report | None = None,
               allow_partial: bool = False, use_store: bool = True) -> Report:
-        return self.parse_bytes(file_bytes(path, self.limits), path.name, progress, plan, allow_partial, use_store)
+        return self.parse_bytes(_pipeline().file_bytes(path, self.limits), path.name, progress, plan, allow_partial, use_store)
 
     def parse_bytes(self, data: bytes, name: str, progress: ProgressFn | None = None, plan: Report | None = None,
                     allow_partial: bool = False, use_store: bool = True) -> Report:
         """Read and validate one file; a Relazione is also checked against its Piano (`plan`, or
         the stored one that covers its year unless not `use_store`): complete, or refused unless
         `allow_partial`."""
-        if plan is None and needs_plan(name):
+        if plan is None and _pipeline().needs_plan(name):
             plan = self._plan_for_actuals(data, name)
-        report = read_report(data, name, plan=plan, progress=progress, limits=self.limits, allow_partial=allow_partial)
+        report = _pipeline().read_report(data, name, plan=plan, progress=progress, limits=self.limits, allow_partial=allow_partial)
         if report.kind == "relazione":
             stored = plan if plan is not None and plan.kind == "piano" else (
                 self._stored_plan(report) if use_store else None)
-            report = check_against_plan(report, stored, allow_partial=allow_partial)
+            report = _pipeline().check_against_plan(report, stored, allow_partial=allow_partial)
         return report
 
     def _stored_plan(self, report: Report) -> Report | None:
@@ -212,7 +216,7 @@ class Workspace:
             return None
 
     def ingest(self, path: Path, progress: ProgressFn | None = None, allow_partial: bool = False) -> IngestOutcome:
-        return self.ingest_bytes(file_bytes(path, self.limits), path.name, progress, label=str(path),
+        return self.ingest_bytes(_pipeline().file_bytes(path, self.limits), path.name, progress, label=str(path),
                                  allow_partial=allow_partial)
 
     def ingest_bytes(

@@ -4,14 +4,21 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .model import Indicator
 from .textnorm import fold, stems
 
 # words every indicator name uses: they say nothing about what a passage is about
-_GENERIC = set(stems("indicatore indicatori percentuale numero progetto progetti attività attivate attivati risultato "
-                     "risultati media grado livello valore totale imprese realizzati realizzate coinvolti coinvolte "
-                     "utilizzo risorse tema"))
+_GENERIC_WORDS = ("indicatore indicatori percentuale numero progetto progetti attività attivate attivati risultato "
+                  "risultati media grado livello valore totale imprese realizzati realizzate coinvolti coinvolte "
+                  "utilizzo risorse tema")
+
+
+@lru_cache(maxsize=1)
+def _generic() -> frozenset[str]:
+    """Stemmed at the first check, not at import (the stemmer loads then)."""
+    return frozenset(stems(_GENERIC_WORDS))
 _CAUSE_WORDS = ("a causa", "dovut", "per effetto", "in quanto", "poiche", "perche")
 
 
@@ -22,7 +29,7 @@ def cause_query(ind: Indicator) -> str:
 def explains(ind: Indicator, text: str) -> bool:
     """The passage shares most of the indicator's distinctive words (or names its objective)
     and speaks of a cause."""
-    subject = {s for s in stems(ind.name) if len(s) > 2} - _GENERIC
+    subject = {s for s in stems(ind.name) if len(s) > 2} - _generic()
     if not subject:
         return False
     code = ind.operational_objective or ind.strategic_objective
