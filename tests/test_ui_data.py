@@ -87,7 +87,7 @@ def test_documents_table_marks_the_synthetic_documents(ws):
 def test_uploader_text_is_italian():
     css = ui_data.uploader_css(ui_data.UPLOAD_TYPES, 200)
     assert 'content: "Scegli i file"' in css
-    assert 'content: "Fino a 200 MB per file • PDF, TXT, MD, CSV, XLSX"' in css
+    assert 'content: "Fino a 200 MB per file • PDF, DOCX, TXT, MD, CSV, XLSX"' in css
 
 
 def test_short_ente_names():
