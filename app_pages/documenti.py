@@ -13,7 +13,8 @@ results: list = st.session_state.setdefault("upload_results", [])
 st.title("Documenti")
 st.caption(
     "Carica una Relazione o un Piano della performance (PDF, TXT o MD) oppure un file di consuntivi (CSV o XLSX, "
-    "dopo il Piano a cui si riferisce). Un file già presente per lo stesso Ente, anno e tipo viene sostituito. "
+    "dopo il Piano a cui si riferisce). Un file per un Ente, anno e tipo già in archivio diventa la nuova versione "
+    "se non perde dati; altrimenti si chiede conferma. Le versioni precedenti restano nello storico. "
     "Un file che non si può usare viene rifiutato e l'archivio resta com'era."
 )
 
@@ -40,6 +41,21 @@ elif results:  # the outcome of the last upload stays visible
     for ok, message in results:
         (st.success if ok else st.error)(ui_data.md_escape(message))
 
+pending: dict = st.session_state.setdefault("pending_versions", {})
+for name, (data, lines) in list(pending.items()):
+    with st.container(border=True):
+        st.markdown(f"**{ui_data.md_escape(name)}** toglierebbe dati alla versione in archivio:")
+        st.markdown("\n".join(f"- {ui_data.md_escape(line)}" for line in lines))
+        replace, keep = st.columns(2)
+        if replace.button("Sostituisci comunque", key=f"replace:{name}", icon=":material/swap_horiz:"):
+            del pending[name]
+            ok, message = shared.ingest_with_progress(ws, name, data=data, replace=True)
+            results[:] = [(ok, message)]
+            st.rerun()
+        if keep.button("Mantieni la versione in archivio", key=f"keep:{name}"):
+            del pending[name]
+            st.rerun()
+
 removed = st.session_state.pop("removed_message", None)
 if removed:
     st.success(ui_data.md_escape(removed))
@@ -52,6 +68,21 @@ else:
     if any(d.synthetic for d in docs):
         shared.synthetic_badge("SINTETICO = documento di prova")
     shared.table(ui_data.documents_table(docs), static=True)
+
+    with st.expander("Versioni precedenti"):
+        history = ws.documents(history=True)
+        shared.table(ui_data.versions_table(history), static=True)
+        earlier = {d.id: ui_data.document_label(d) + f" – {d.ingested_at:%d/%m/%Y %H:%M}" for d in history if not d.current}
+        if earlier:
+            chosen = st.selectbox("Versione da rendere corrente", list(earlier), format_func=earlier.get, key="restore_choice")
+            if st.button("Rendi corrente", icon=":material/restore:"):
+                try:
+                    restored = ws.restore(chosen)
+                except WorkspaceError as exc:
+                    st.error(ui_data.md_escape(str(exc)))
+                else:
+                    st.session_state["removed_message"] = f"Ripristinata: {ui_data.document_label(restored.document)}"
+                    st.rerun()
 
     with st.expander("Rimuovi un documento"):
         labels = {d.id: ui_data.document_label(d) for d in docs}

@@ -85,10 +85,12 @@ def first_start() -> None:
         state.lock.release()
 
 
-def ingest_with_progress(ws: Workspace, name: str, data: bytes | None = None, path: Path | None = None) -> tuple[bool, str]:
+def ingest_with_progress(ws: Workspace, name: str, data: bytes | None = None, path: Path | None = None,
+                         replace: bool = False) -> tuple[bool, str]:
     """Ingest one file (an upload's bytes, or a path) inside the current container: a line
     per stage, a progress bar, and the outcome (the CLI's line) or the CLI's error message,
-    which is also returned."""
+    which is also returned. A new version that would lose data waits for a confirmation
+    (`pending_versions` in the session, shown by the Documenti page)."""
     st.markdown(f"**{ui_data.md_escape(name)}**")  # a file name is text, never Markdown
     bar = st.progress(0.0, text="in coda")
     log = ui_data.ProgressLog()
@@ -101,10 +103,16 @@ def ingest_with_progress(ws: Workspace, name: str, data: bytes | None = None, pa
         bar.progress(event.fraction, text=event.text)
 
     try:
-        outcome = ws.ingest(path, progress) if path is not None else ws.ingest_bytes(data, name, progress)
+        outcome = (ws.ingest(path, progress) if path is not None
+                   else ws.ingest_bytes(data, name, progress, replace=replace))
     except Exception as exc:  # every refusal is shown, never raised into the page
         bar.empty()
         message = ui_data.error_message(exc, name)
+        comparison = ui_data.conflict_lines(exc)
+        if comparison:  # a version that would lose data: the Documenti page asks
+            st.session_state.setdefault("pending_versions", {})[name] = (data, comparison)
+            st.warning(ui_data.md_escape(message))
+            return False, message
         st.error(ui_data.md_escape(message))
         st.caption("Il file è stato rifiutato: l'archivio non è cambiato.")
         return False, message

@@ -30,9 +30,11 @@ from .cli_output import (
     print_details,
     progress_bar,
     say_error,
+    version_table,
     warn_read,
 )
-from .formats import indicator_csv, ingest_summary, number_text
+from .formats import indicator_csv, ingest_summary, number_text, restore_line
+from .versions import numbered
 from .workspace import Workspace, WorkspaceError, expand
 
 app = typer.Typer(help="Assistente per la Relazione sulla performance delle Camere di commercio.", no_args_is_help=True)
@@ -87,9 +89,15 @@ ALLOW_PARTIAL = typer.Option(False, "--allow-partial", help="carica anche un doc
 def ingest(
     files: list[Path] = typer.Argument(..., help=f"file o cartelle: {formats_label()}"),
     allow_partial: bool = ALLOW_PARTIAL,
+    replace: bool = typer.Option(False, "--replace", help="sostituisce la versione in archivio anche se ha più dati"),
     verbose: bool = VERBOSE,
 ) -> None:
-    """Legge ogni file e lo salva nello store e nell'indice (una transazione per file)."""
+    """Legge ogni file e lo salva nello store e nell'indice (una transazione per file).
+
+    Un file per un Ente, anno e tipo già in archivio diventa la versione corrente solo se non
+    perde dati rispetto a quella in archivio (indicatori, aree, obiettivi, nessun rilievo nuovo),
+    altrimenti è rifiutato (--replace per sostituirla comunque); le versioni precedenti restano
+    (relazione documents --history, relazione restore)."""
     ws = Workspace()
     failures = 0
     with errors():
@@ -99,7 +107,7 @@ def ingest(
     for path in paths:
         try:
             with progress_bar() as progress:
-                outcome = ws.ingest(path, progress, allow_partial=allow_partial)
+                outcome = ws.ingest(path, progress, allow_partial=allow_partial, replace=replace)
         except Exception as exc:
             known = isinstance(exc, (IngestError, WorkspaceError))
             if os.environ.get("RELAZIONE_DEBUG") and not known:
@@ -173,14 +181,34 @@ def findings(
 
 
 @app.command()
-def documents(format: Fmt = typer.Option(Fmt.table, "--format", "-f")) -> None:
-    """Documenti nello store."""
+def documents(
+    format: Fmt = typer.Option(Fmt.table, "--format", "-f"),
+    history: bool = typer.Option(False, "--history", help="anche le versioni precedenti di ogni documento"),
+) -> None:
+    """Documenti nello store (le versioni correnti; con --history tutte, numerate)."""
     with errors():
-        docs = Workspace(index=None).documents()
-        if format is Fmt.json:
-            emit_json({"documents": docs})
+        ws = Workspace(index=None)
+        if not history:
+            docs = ws.documents()
+            if format is Fmt.json:
+                emit_json({"documents": docs})
+            else:
+                out.print(document_table(docs))
             return
-        out.print(document_table(docs))
+        versions = numbered(ws.documents(history=True))
+        if format is Fmt.json:
+            emit_json({"documents": versions})
+        else:
+            out.print(version_table(versions))
+
+
+@app.command()
+def restore(ref: str = typer.Argument(..., help="sha256 (anche abbreviato) o id della versione")) -> None:
+    """Rende corrente una versione precedente di un documento (relazione documents --history)."""
+    with errors():
+        with progress_bar() as progress:
+            result = Workspace().restore(ref, progress)
+        out.print(restore_line(result), markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -220,7 +248,9 @@ def remove(ref: str = typer.Argument(..., help="sha256 (anche abbreviato), nome 
     """Rimuove un documento dallo store e i suoi passaggi dall'indice."""
     with errors():
         doc = Workspace().remove(ref)
-        out.print(f"Rimosso {doc.source_file} ({doc.kind} {doc.year}, {doc.sha256[:12]})", markup=False)
+        note = ("; le versioni precedenti restano nello storico (relazione documents --history, relazione restore)"
+                if doc.current else " (versione precedente)")
+        out.print(f"Rimosso {doc.source_file} ({doc.kind} {doc.year}, {doc.sha256[:12]}){note}", markup=False)
 
 
 class AskFmt(str, Enum):

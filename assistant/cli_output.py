@@ -121,6 +121,17 @@ def document_table(docs) -> Table:
     return table
 
 
+def version_table(versions) -> Table:
+    """Every version of every document (`versions.numbered`), the current ones marked."""
+    table = Table()
+    for column in ("Tipo", "Anno", "Ente", "Versione", "Corrente", "File", "Indicatori", "Caricato il", "sha256"):
+        table.add_column(column)
+    for v in versions:
+        table.add_row(v.kind, str(v.year), v.ente, str(v.version), "sì" if v.current else "", v.source_file,
+                      str(v.indicators), v.ingested_at.strftime("%d/%m/%Y %H:%M"), v.sha256[:12])
+    return table
+
+
 def hit_table(query: str, hits) -> Table:
     table = Table(title=query, show_lines=True, title_justify="left", expand=True)
     table.add_column("#", width=2)

@@ -13,6 +13,7 @@ from ingest.italian import fmt_number
 from ingest.records import IndicatorRecord
 
 from .hygiene import csv_cell
+from .store import SaveResult
 from .workspace import IngestOutcome, WorkspaceError
 
 SYNTHETIC = "SINTETICO"
@@ -45,14 +46,28 @@ def error_message(exc: BaseException, name: str | None = None, details_hint: str
 
 
 def ingest_summary(outcome: IngestOutcome) -> str:
-    """One line per ingested file: what it is, what it holds, what it replaced."""
+    """One line per ingested file: what it is, what it holds, the version it follows (which
+    stays in the history); or that the same file was already the current version."""
     doc = outcome.document
+    if outcome.unchanged:
+        return f"{doc.source_file}: già in archivio, stessa versione (nessuna modifica)"
     synthetic = f" [{SYNTHETIC}]" if doc.synthetic else ""
-    replaced = f" (sostituisce {', '.join(r.source_file for r in outcome.replaced)})" if outcome.replaced else ""
+    replaced = (f" (nuova versione; la precedente, {', '.join(r.source_file for r in outcome.replaced)}, "
+                "resta nello storico)" if outcome.replaced else "")
     return (
         f"{doc.source_file}: {doc.kind} {doc.year} – {doc.ente}{synthetic}, {doc.indicators} indicatori, "
         f"{outcome.chunks} passaggi indicizzati, {outcome.problems} righe da verificare{replaced}"
     )
+
+
+def restore_line(result: SaveResult) -> str:
+    """What `restore` did: the version made current, and the one that was."""
+    doc = result.document
+    if result.unchanged:
+        return f"{doc.source_file} ({doc.kind} {doc.year}, {doc.sha256[:12]}) è già la versione corrente"
+    before = ", ".join(f"{r.source_file} ({r.sha256[:12]})" for r in result.replaced) or "nessuna"
+    return (f"Ripristinata {doc.source_file} ({doc.kind} {doc.year}, {doc.sha256[:12]}) come versione corrente; "
+            f"era corrente: {before}")
 
 
 CSV_COLUMNS = [

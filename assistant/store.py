@@ -1,25 +1,34 @@
 """The structured store: documents (the whole typed Report) and their narrative chunks.
 
-SQLite under RELAZIONE_DATA_DIR by default, any SQLAlchemy URL otherwise. One ingestion is
-one transaction, and the retrieval index is written inside it, so that store and index
-never disagree:
+SQLite under RELAZIONE_DATA_DIR by default, any SQLAlchemy URL otherwise. Every ingested
+version of a document (an Ente, year and kind) is kept; one is current, and everything that
+reads the store (`documents`, `chunks`, `document_ids`, the Ente list, hence the year views,
+the BM25 catalogs and the Chroma `where`) sees the current versions only. The index holds the
+chunks of the current versions only: making a version current again (`restore`) writes its
+chunks back. One ingestion is one transaction, and the retrieval index is written inside it,
+so that store and index never disagree:
 
 1. in a transaction that holds the write lock from its start (writers one at a time, so two
    ingestions of the same file cannot both find nothing to replace; readers are not
-   blocked), delete what the new document replaces (same sha256, or same Ente, year and
-   kind) and insert the document and its chunks;
-2. write the new chunks to the index; on failure roll back and remove them;
+   blocked), find the current version of the same Ente, year and kind; the same file
+   (sha256) already current is a no-op; `guard` may refuse the new version (it compares the
+   two, see `assistant/versions.py`); the current version stops being current (it stays in
+   the store, with its chunks) and the new one is inserted, or an earlier version with the
+   same sha256 becomes current again;
+2. write the new current version's chunks to the index; on failure roll back and remove them;
 3. commit; on failure roll back and remove the new chunks from the index;
-4. only then remove the replaced documents' chunks from the index. A crash between the
-   steps can leave index entries without a document, never the reverse: `reconcile`
-   removes them (the next ingestion of the same document, or of the same Ente, year and
-   kind, sweeps that slot only), and searches only return chunks of documents in the store.
+4. only then remove the former current version's chunks from the index. A crash between the
+   steps can leave index entries without a current document, never the reverse:
+   `reconcile` removes them (the next ingestion of the same document, or of the same Ente,
+   year and kind, sweeps that slot only), and searches only return chunks of current
+   documents.
 
 Every write also bumps, in the same transaction, a generation token per Ente (and one for
-the whole store) in the small `generations` table, which counts each Ente's documents too:
-caches built on the store (BM25 catalogs, parsed reports, year views) compare one token per
-question instead of reading the documents table, and a write to one Ente leaves the other
-Enti's caches valid.
+the whole store) in the small `generations` table, which counts each Ente's current
+documents: caches built on the store (BM25 catalogs, parsed reports, year views, answers)
+compare one token per question instead of reading the documents table, and a write to one
+Ente leaves the other Enti's caches valid. A store written by an earlier release is migrated
+in place when opened (`store_schema.migrate`).
 """
 
 from __future__ import annotations
@@ -51,6 +60,7 @@ from .store_schema import (
     document_info,
     lock_for_writing,
     make_engine,
+    migrate,
 )
 
 __all__ = ["DocumentInfo", "IndexWriter", "SaveResult", "Store"]
@@ -77,6 +87,7 @@ class Store:
         self.url = url
         self.engine = make_engine(url)
         Base.metadata.create_all(self.engine)
+        migrate(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._writes = sessionmaker(self.engine.execution_options(**{WRITE: True}), expire_on_commit=False)
         self._reports: LRUCache[str, Report] = LRUCache(REPORT_CACHE)
@@ -86,14 +97,24 @@ class Store:
 
     # -- reading ------------------------------------------------------------------------------
 
-    def documents(self, ente: str | None = None) -> list[DocumentInfo]:
-        """Every document, or one Ente's (read once per generation of that Ente)."""
+    def documents(self, ente: str | None = None, history: bool = False) -> list[DocumentInfo]:
+        """The current documents, or one Ente's (read once per generation of that Ente); with
+        `history`, every version, oldest first within an Ente, year and kind."""
+        if history:
+            return self._read_documents(ente, history=True)
         if ente:
             token = self.generation(ente)
             with self._lock:
                 cached = self._documents.get(ente)
             if cached is not None and cached[0] == token:
                 return list(cached[1])
+        docs = self._read_documents(ente)
+        if ente:
+            with self._lock:
+                self._documents[ente] = (token, docs)
+        return list(docs)
+
+    def _read_documents(self, ente: str | None, history: bool = False) -> list[DocumentInfo]:
         with self._sessions() as s:
             q = (
                 select(DocumentRow)
@@ -102,11 +123,9 @@ class Store:
             )
             if ente:
                 q = q.where(DocumentRow.ente == ente)
-            docs = [document_info(r) for r in s.scalars(q)]
-        if ente:
-            with self._lock:
-                self._documents[ente] = (token, docs)
-        return list(docs)
+            if not history:
+                q = q.where(DocumentRow.current.is_(True))
+            return [document_info(r) for r in s.scalars(q)]
 
     def enti(self) -> list[str]:
         """The Enti with documents (one row each in `generations`, whatever the documents)."""
@@ -115,12 +134,15 @@ class Store:
             return sorted(s.scalars(q))
 
     def document_ids(self) -> set[str]:
+        """The ids of the current documents."""
         with self._sessions() as s:
-            return set(s.scalars(select(DocumentRow.id)))
+            return set(s.scalars(select(DocumentRow.id).where(DocumentRow.current.is_(True))))
 
-    def find(self, ref: str) -> DocumentInfo | None:
-        """A document by id, sha256 (or a prefix of at least 8 characters) or file name."""
-        for doc in self.documents():
+    def find(self, ref: str, history: bool = False) -> DocumentInfo | None:
+        """A document by id, sha256 (or a prefix of at least 8 characters) or file name: a
+        current one, or with `history` any version (the latest that matches)."""
+        docs = sorted(self.documents(history=history), key=lambda d: d.ingested_at, reverse=True)
+        for doc in docs:
             if ref in (doc.id, doc.sha256) or doc.source_file == Path(ref).name or (
                 len(ref) >= 8 and doc.sha256.startswith(ref)
             ):
@@ -151,7 +173,12 @@ class Store:
 
     def chunks(self, ente: str | None = None) -> list[Chunk]:
         with self._sessions() as s:
-            q = select(ChunkRow).order_by(ChunkRow.document_id, ChunkRow.ordinal)
+            q = (
+                select(ChunkRow)
+                .join(DocumentRow, DocumentRow.id == ChunkRow.document_id)
+                .where(DocumentRow.current.is_(True))
+                .order_by(ChunkRow.document_id, ChunkRow.ordinal)
+            )
             if ente:
                 q = q.where(ChunkRow.ente == ente)
             return [chunk_of(r) for r in s.scalars(q)]
@@ -165,82 +192,121 @@ class Store:
 
     # -- writing ------------------------------------------------------------------------------
 
-    def save(  # long: one transaction, store and index undone together on any failure
+    def save(
         self,
         report: Report,
         chunks_for: Callable[[str], list[Chunk]],
         index: IndexWriter | None,
         progress: ProgressFn | None = None,
+        guard: Callable[[DocumentInfo, Report], None] | None = None,
     ) -> SaveResult:
-        """Store a report (and its chunks in the index) as one transaction; see the module doc."""
-        document_id = uuid.uuid4().hex
-        chunks = chunks_for(document_id)
-        now = datetime.now(timezone.utc)
+        """Store a report as the current version of its Ente, year and kind (and its chunks in
+        the index) as one transaction; see the module doc. `guard(current, its report)` runs
+        inside the transaction when there is a current version and may raise to refuse."""
         with self._writes() as s:
             try:
                 lock_for_writing(s)
-                replaced_rows = list(
-                    s.scalars(
-                        select(DocumentRow).where(
-                            (DocumentRow.sha256 == report.sha256)
-                            | (
-                                (DocumentRow.ente == report.ente)
-                                & (DocumentRow.year == report.year)
-                                & (DocumentRow.kind == report.kind)
-                            )
-                        )
-                    )
-                )
-                replaced = tuple(document_info(r) for r in replaced_rows)
-                old_ids = [r.id for r in replaced_rows]
-                if old_ids:
-                    s.execute(delete(ChunkRow).where(ChunkRow.document_id.in_(old_ids)))
-                    s.execute(delete(DocumentRow).where(DocumentRow.id.in_(old_ids)))
-                bump(s, report.ente, 1)
-                for old in replaced_rows:
-                    bump(s, old.ente, -1)
-                row = DocumentRow(
-                    id=document_id, ente=report.ente, year=report.year, kind=report.kind, title=report.title,
-                    source_file=report.source_file, sha256=report.sha256, source_format=report.source_format,
-                    synthetic=report.synthetic, ingested_at=now, indicators=report.indicator_rows(),
-                    problems=len(report.problems), report_json=report.model_dump_json(),
-                )
-                s.add(row)
-                s.flush()
-                s.add_all(
-                    ChunkRow(
-                        id=c.id, document_id=document_id, ordinal=c.ordinal, ente=c.ente, year=c.year, kind=c.kind,
-                        text=c.text, section_number=c.section_number, section_title=c.section_title,
-                        section_path=list(c.section_path), line=c.line, page=c.page, source_file=c.source_file,
-                        sha256=c.sha256, is_table_caption=c.is_table_caption,
-                    )
-                    for c in chunks
-                )
-                s.flush()
-                if index is not None:
-                    try:
-                        index.add(chunks, progress=progress)
-                    except BaseException:
-                        _quietly(index.delete, [document_id])
-                        raise
-                try:
-                    s.commit()
-                except BaseException:
-                    if index is not None:
-                        _quietly(index.delete, [document_id])
-                    raise
+                same = list(s.scalars(select(DocumentRow).where(DocumentRow.sha256 == report.sha256)))
+                if any(r.current for r in same):
+                    s.rollback()
+                    info = document_info(next(r for r in same if r.current))
+                    return SaveResult(document=info, replaced=(), chunks=0, unchanged=True)
+                demoted = self._current_rows(s, report.ente, report.year, report.kind)
+                if guard is not None:
+                    for row in demoted:
+                        guard(document_info(row), self.report(row.id))
+                # an earlier version with the same bytes is parsed anew (the reader may have improved)
+                row, chunks = self._make_current(s, report, None, chunks_for)
+                return self._commit_current(s, row, chunks, demoted, index, progress)
             except BaseException:
                 s.rollback()
                 raise
-            info = document_info(row)
+
+    def restore(self, document_id: str, index: IndexWriter | None, progress: ProgressFn | None = None) -> SaveResult:
+        """Make an earlier version current again (its chunks go back into the index)."""
+        with self._writes() as s:
+            try:
+                lock_for_writing(s)
+                row = s.get(DocumentRow, document_id)
+                if row is None:
+                    raise KeyError(document_id)
+                if row.current:
+                    s.rollback()
+                    return SaveResult(document=document_info(row), replaced=(), chunks=0, unchanged=True)
+                demoted = self._current_rows(s, row.ente, row.year, row.kind)
+                row, chunks = self._make_current(s, None, row, lambda _id: [])
+                return self._commit_current(s, row, chunks, demoted, index, progress)
+            except BaseException:
+                s.rollback()
+                raise
+
+    @staticmethod
+    def _current_rows(s, ente: str, year: int, kind: str) -> list[DocumentRow]:
+        return list(s.scalars(select(DocumentRow).where(
+            (DocumentRow.ente == ente) & (DocumentRow.year == year) & (DocumentRow.kind == kind)
+            & DocumentRow.current.is_(True)
+        )))
+
+    @staticmethod
+    def _make_current(s, report: Report | None, earlier: DocumentRow | None, chunks_for) -> tuple[DocumentRow, list[Chunk]]:
+        """The row that becomes current: an earlier version again (its stored chunks), or a new
+        one for `report` with the chunks `chunks_for` makes."""
+        if earlier is not None:
+            earlier.current = True
+            chunks = [chunk_of(c) for c in s.scalars(
+                select(ChunkRow).where(ChunkRow.document_id == earlier.id).order_by(ChunkRow.ordinal))]
+            return earlier, chunks
+        assert report is not None
+        document_id = uuid.uuid4().hex
+        chunks = chunks_for(document_id)
+        row = DocumentRow(
+            id=document_id, ente=report.ente, year=report.year, kind=report.kind, title=report.title,
+            source_file=report.source_file, sha256=report.sha256, source_format=report.source_format,
+            synthetic=report.synthetic, ingested_at=datetime.now(timezone.utc), indicators=report.indicator_rows(),
+            problems=len(report.problems), report_json=report.model_dump_json(), current=True,
+        )
+        s.add(row)
+        s.flush()
+        s.add_all(
+            ChunkRow(
+                id=c.id, document_id=document_id, ordinal=c.ordinal, ente=c.ente, year=c.year, kind=c.kind,
+                text=c.text, section_number=c.section_number, section_title=c.section_title,
+                section_path=list(c.section_path), line=c.line, page=c.page, source_file=c.source_file,
+                sha256=c.sha256, is_table_caption=c.is_table_caption,
+            )
+            for c in chunks
+        )
+        return row, chunks
+
+    def _commit_current(self, s, row: DocumentRow, chunks: list[Chunk], demoted: list[DocumentRow],
+                        index: IndexWriter | None, progress: ProgressFn | None) -> SaveResult:
+        """Steps 2-4 of the module doc: the former versions stop being current, the index gets
+        the new current chunks, commit, then the former chunks leave the index."""
+        for old in demoted:
+            old.current = False
+            bump(s, old.ente, -1)
+        bump(s, row.ente, 1)
+        s.flush()
+        if index is not None:
+            try:
+                index.add(chunks, progress=progress)
+            except BaseException:
+                _quietly(index.delete, [row.id])
+                raise
+        try:
+            s.commit()
+        except BaseException:
+            if index is not None:
+                _quietly(index.delete, [row.id])
+            raise
+        old_ids = [old.id for old in demoted]
         if index is not None and old_ids:
             _quietly(index.delete, old_ids)
-        with self._lock:
-            for old in old_ids:
-                self._reports.pop(old, None)
-        return SaveResult(document=info, replaced=replaced, chunks=len(chunks))
+        return SaveResult(document=document_info(row), replaced=tuple(document_info(o) for o in demoted), chunks=len(chunks))
 
     def remove(self, document_id: str, index: IndexWriter | None) -> DocumentInfo:
+        """Remove one version (and its chunks) from the store and the index. Removing the
+        current version leaves no version current: earlier ones stay in the history."""
         with self._writes() as s:
             lock_for_writing(s)
             row = s.get(DocumentRow, document_id)
@@ -249,7 +315,7 @@ class Store:
             info = document_info(row)
             s.execute(delete(ChunkRow).where(ChunkRow.document_id == document_id))
             s.delete(row)
-            bump(s, row.ente, -1)
+            bump(s, row.ente, -1 if info.current else 0)
             s.commit()
         if index is not None:
             _quietly(index.delete, [document_id])
@@ -273,7 +339,8 @@ class Store:
         if not found:
             return 0
         with self._sessions() as s:
-            known = set(s.scalars(select(DocumentRow.id).where(DocumentRow.id.in_(sorted(found)))))
+            known = set(s.scalars(select(DocumentRow.id).where(
+                DocumentRow.id.in_(sorted(found)) & DocumentRow.current.is_(True))))
         orphans = found - known
         if orphans:
             index.delete(sorted(orphans))
@@ -289,7 +356,8 @@ class Store:
             lock_for_writing(s)
             if s.scalar(select(GenerationRow.ente).limit(1)) is not None:
                 return
-            for ente, n in s.execute(select(DocumentRow.ente, func.count()).group_by(DocumentRow.ente)):
+            counted = select(DocumentRow.ente, func.count()).where(DocumentRow.current.is_(True)).group_by(DocumentRow.ente)
+            for ente, n in s.execute(counted):
                 bump(s, ente, n)
             s.commit()
 

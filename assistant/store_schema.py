@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    inspect,
     text as sql_text,
 )
 from sqlalchemy.engine import Engine
@@ -47,6 +48,8 @@ class DocumentRow(Base):
     indicators: Mapped[int] = mapped_column(Integer, default=0)
     problems: Mapped[int] = mapped_column(Integer, default=0)
     report_json: Mapped[str] = mapped_column(Text)
+    # every ingested version of an Ente, year and kind is kept; one is current (what is read)
+    current: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
 
 
 class ChunkRow(Base):
@@ -98,14 +101,16 @@ class DocumentInfo(BaseModel):
     ingested_at: datetime
     indicators: int
     problems: int
+    current: bool = True
 
 
 class SaveResult(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     document: DocumentInfo
-    replaced: tuple[DocumentInfo, ...]
+    replaced: tuple[DocumentInfo, ...]  # the versions that were current and are no longer
     chunks: int
+    unchanged: bool = False  # the same file (sha256) was already the current version: nothing written
 
 
 def document_info(row: DocumentRow) -> DocumentInfo:
@@ -113,6 +118,7 @@ def document_info(row: DocumentRow) -> DocumentInfo:
         id=row.id, ente=row.ente, year=row.year, kind=row.kind, title=row.title, source_file=row.source_file,
         sha256=row.sha256, source_format=row.source_format, synthetic=row.synthetic,
         ingested_at=as_utc(row.ingested_at), indicators=row.indicators, problems=row.problems,
+        current=bool(row.current),
     )
 
 
@@ -128,6 +134,19 @@ def chunk_of(row: ChunkRow) -> Chunk:
         section_path=tuple(row.section_path or ()), line=row.line, page=row.page, source_file=row.source_file,
         sha256=row.sha256, is_table_caption=row.is_table_caption,
     )
+
+
+def migrate(engine: Engine) -> None:
+    """Bring a store written by an earlier release up to this schema, in place: the `current`
+    flag of the versions (every document of an older store is current: it kept one per Ente,
+    year and kind)."""
+    columns = {c["name"] for c in inspect(engine).get_columns("documents")}
+    if "current" in columns:
+        return
+    default = "1" if engine.dialect.name == "sqlite" else "TRUE"
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"ALTER TABLE documents ADD COLUMN current BOOLEAN NOT NULL DEFAULT {default}")
+        conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_documents_current ON documents (current)")
 
 
 def make_engine(url: str) -> Engine:

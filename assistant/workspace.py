@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from functools import cached_property
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
 
 from cachetools import LRUCache
 from pydantic import BaseModel, ConfigDict
@@ -20,6 +20,7 @@ from ingest.causes import cause_query, explains
 from ingest.checks import check_report
 from ingest.compare import compare_plan_report
 from ingest.errors import IngestError, NotAPerformanceDocument
+from ingest.files import expand as expand  # re-exported: the CLI and the app list files with it
 from ingest.model import Finding, FindingKind, Layout, Report, Severity
 from ingest.records import (
     FindingRecord,
@@ -30,12 +31,14 @@ from ingest.records import (
     objective_record,
 )
 from ingest.scoring import Scorecard, score_report
+from ingest.versions import Comparison
 from ingest.yearview import year_report
 
 from .chunks import chunk_report
 from .retrieval import Hit, RetrievalError, Retriever, SearchFilters, SearchMode
 from .settings import Settings, get_settings
 from .store import DocumentInfo, IndexWriter, SaveResult, Store
+from .versions import guard, pick_version
 
 ProgressFn = Callable[[str, int, int], None]
 
@@ -91,32 +94,13 @@ class IngestOutcome(BaseModel):
     chunks: int
     problems: int
     read_warnings: tuple[str, ...] = ()  # what the PDF libraries reported (shown with --verbose)
-
-
-def ingest_order(paths: Iterable[Path]) -> list[Path]:
-    """Relazioni and Piani before files of actual values (which are matched to a Piano)."""
-    def rank(p: Path) -> tuple[int, str]:
-        return (1 if p.suffix.lower() in _pipeline().FORMATS and _pipeline().needs_plan(p.name) else 0, p.name)
-
-    return sorted(paths, key=rank)
+    unchanged: bool = False  # the same file was already the current version: nothing written
+    comparison: Comparison | None = None  # against the version it replaced
 
 
 def _pipeline():
     from ingest import pipeline  # with the readers: at the first file read, not to read the store
     return pipeline
-
-
-def expand(paths: Iterable[Path]) -> list[Path]:
-    out: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            out += [
-                c for c in sorted(p.iterdir())
-                if c.is_file() and c.suffix.lower() in _pipeline().FORMATS and not c.name.upper().startswith("README")
-            ]
-        else:
-            out.append(p)
-    return ingest_order(out)
 
 
 _WRITE_LOCK = threading.RLock()
@@ -215,42 +199,57 @@ class Workspace:
         except Exception:  # an unreadable store is reported by the save that follows
             return None
 
-    def ingest(self, path: Path, progress: ProgressFn | None = None, allow_partial: bool = False) -> IngestOutcome:
+    def ingest(self, path: Path, progress: ProgressFn | None = None, allow_partial: bool = False,
+               replace: bool = False) -> IngestOutcome:
         return self.ingest_bytes(_pipeline().file_bytes(path, self.limits), path.name, progress, label=str(path),
-                                 allow_partial=allow_partial)
+                                 allow_partial=allow_partial, replace=replace)
 
     def ingest_bytes(
         self, data: bytes, name: str, progress: ProgressFn | None = None, label: str | None = None,
-        allow_partial: bool = False,
+        allow_partial: bool = False, replace: bool = False,
     ) -> IngestOutcome:
         """Parse and store one file's content (an upload, say) as one transaction with its index
         entries. Writes are serialised within the process; reads go on meanwhile."""
         report = self.parse_bytes(data, name, progress, allow_partial=allow_partial)
-        return self.ingest_report(report, progress, label=label or name)
+        return self.ingest_report(report, progress, label=label or name, replace=replace)
 
-    def ingest_report(self, report: Report, progress: ProgressFn | None = None, label: str = "") -> IngestOutcome:
-        """Store a parsed report and index its chunks (one transaction, see `Store.save`)."""
+    def ingest_report(self, report: Report, progress: ProgressFn | None = None, label: str = "",
+                      replace: bool = False) -> IngestOutcome:
+        """Store a report as the current version of its Ente, year and kind, and index it (see
+        `Store.save`); one that would lose data is refused (`VersionConflict`) unless `replace`."""
         index = self.index
+        compared: list[Comparison] = []
         with _WRITE_LOCK:
             if index is not None:
                 self.store.reconcile(index, report)  # this document's slot only
             result: SaveResult = self.store.save(
-                report, lambda doc_id: chunk_report(report, doc_id), index, progress=progress
+                report, lambda doc_id: chunk_report(report, doc_id), index, progress=progress,
+                guard=guard(Path(label or report.source_file).name, report, replace, compared),
             )
         return IngestOutcome(
             path=label or report.source_file, document=result.document, replaced=result.replaced,
             chunks=result.chunks, problems=len(report.problems), read_warnings=report.read_warnings,
-        )
+            unchanged=result.unchanged, comparison=compared[0] if compared else None)
 
     def remove(self, ref: str) -> DocumentInfo:
-        doc = self.store.find(ref)
+        """Remove a version (a current one by name; any by id or sha256)."""
+        doc = self.store.find(ref) or self.store.find(ref, history=True)
         if doc is None:
             raise WorkspaceError(f"nessun documento corrisponde a {ref!r} (usa sha256, nome file o id)")
         with _WRITE_LOCK:
             return self.store.remove(doc.id, self.index)
 
-    def documents(self) -> list[DocumentInfo]:
-        return self.store.documents()
+    def restore(self, ref: str, progress: ProgressFn | None = None) -> SaveResult:
+        """Make an earlier version (by id, sha256 or file name) current again."""
+        doc = pick_version(self.store.documents(history=True), ref)
+        if doc is None:
+            raise WorkspaceError(f"nessuna versione corrisponde a {ref!r} (usa sha256 o id: relazione documents --history)")
+        with _WRITE_LOCK:
+            return self.store.restore(doc.id, self.index, progress)
+
+    def documents(self, history: bool = False) -> list[DocumentInfo]:
+        """The current documents, or with `history` every version."""
+        return self.store.documents(history=history)
 
     # -- retrieval ------------------------------------------------------------------------
 

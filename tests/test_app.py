@@ -98,7 +98,7 @@ def test_first_start_loads_the_corpus_then_opens_the_chat(tmp_path, use_data_dir
     for name in ("relazione-performance-2019-ravenna.pdf", "piano-performance-2019-2021-ravenna-SINTETICO.txt",
                  "consuntivi-2020-ravenna-SINTETICO.csv"):
         assert f"**{name}**" in lines
-    assert any("sostituisce relazione-performance-2019-ravenna.pdf" in s.value for s in at.success)
+    assert any("la precedente, relazione-performance-2019-ravenna.pdf, resta nello storico" in s.value for s in at.success)
     assert any("indicizzazione" in c.value for c in at.caption)  # a line per stage
     assert at.title[0].value == "Chiedi all'assistente" and len(at.chat_input) == 1
     assert any(b.label == "Quali obiettivi hanno cambiato target quest'anno?" for b in at.button)
@@ -215,10 +215,10 @@ def test_a_bad_upload_shows_the_cli_message_and_changes_nothing(cli, corpus_copy
     assert "protetto da password" in at.error[0].value
     assert at.status[0].state == "error" and at.status[0].label == "File non caricati: 1 su 1"
     assert state(corpus_copy) == before
-    # a good file is stored (replacing its earlier version), with a line per stage
+    # the same file again changes nothing
     csv = ROOT / "corpus" / "consuntivi-2020-ravenna-SINTETICO.csv"
     at.file_uploader[0].set_value((csv.name, csv.read_bytes(), "text/csv")).run()
-    assert any("(sostituisce consuntivi-2020-ravenna-SINTETICO.csv)" in s.value for s in at.success)
+    assert any("già in archivio, stessa versione (nessuna modifica)" in s.value for s in at.success)
     assert len(at.table[0].value) == 3
     # and a document can be removed
     from assistant.settings import Settings
@@ -285,3 +285,26 @@ def test_an_uploaded_file_name_is_shown_as_text(corpus_copy):
     assert any("!\\[x\\]" in text for text in shown)
     assert not [text for text in shown if "![x](" in text or "<img" in text.replace("\\<img", "")]
     assert state(corpus_copy) == before
+
+
+def test_a_version_that_loses_data_waits_for_a_confirmation(corpus_copy, relazione_txt):
+    """A damaged copy of the Relazione (a table printed twice) is refused with the comparison;
+    'Sostituisci comunque' stores it as the new version and the earlier one stays in the history."""
+    import damaged
+
+    copy = damaged.duplicated_table(relazione_txt).encode("utf-8")
+    before = state(corpus_copy)
+    at = start("documenti")
+    at.file_uploader[0].set_value(("relazione-performance-2019-ravenna.txt", copy, "text/plain")).run()
+    assert not at.exception, at.exception
+    assert any("non sostituisce la versione in archivio" in w.value for w in at.warning)
+    assert "toglierebbe dati alla versione in archivio" in markdown(at)
+    assert state(corpus_copy) == before
+    next(b for b in at.button if b.label == "Sostituisci comunque").click().run()
+    assert not at.exception, at.exception
+    assert any("resta nello storico" in s.value for s in at.success)
+    history = at.table[1].value
+    relazione = history[history["Tipo"] == "Relazione"]
+    # the corpus held the Relazione as text, then as PDF (current); the copy is the third version
+    assert list(relazione["Versione"]) == [1, 2, 3] and list(relazione["Corrente"]) == ["", "", "sì"]
+    assert list(relazione["Indicatori"])[-1] > 128 and list(history["Corrente"]).count("sì") == 3

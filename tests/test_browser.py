@@ -171,7 +171,7 @@ def test_two_sessions_at_once_leave_the_store_consistent(server, browser):
     uploader.locator('input[type="file"]').set_input_files(str(ROOT / "corpus" / "relazione-performance-2019-ravenna.pdf"))
     text = ask(chat, "Perché è stato eliminato il progetto Ultranet?")
     assert "Ultranet" in text
-    uploader.get_by_text("(sostituisce relazione-performance-2019-ravenna.txt)").first.wait_for()
+    uploader.get_by_text("la precedente, relazione-performance-2019-ravenna.txt, resta nello storico").first.wait_for()
     text = ask(chat, QUESTION)
     assert "non riportata dalle tabelle" in text and "(pag. 25)" in text  # now from the PDF, cited by page
     assert "3.2.2.1" in text and "1.3.1.1" in text

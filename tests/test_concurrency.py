@@ -41,8 +41,9 @@ def test_one_session_ingests_while_another_chats(tmp_path):  # long: two threads
     def ingesting() -> None:
         try:
             writing.set()
-            for path in (CONSUNTIVI_CSV, RELAZIONE_TXT, PIANO_TXT, CONSUNTIVI_CSV, RELAZIONE_TXT):
-                ws.ingest(path)
+            for i, path in enumerate((CONSUNTIVI_CSV, RELAZIONE_TXT, PIANO_TXT, CONSUNTIVI_CSV, RELAZIONE_TXT)):
+                # each time a new version (other bytes): the same file again would change nothing
+                ws.ingest_bytes(path.read_bytes() + b"\n" * (i + 1), path.name)
             ws.remove(CONSUNTIVI_CSV.name)
             ws.ingest(CONSUNTIVI_CSV)
         except BaseException as exc:  # reported below

@@ -19,6 +19,9 @@ from conftest import PIANO_TXT, RELAZIONE_TXT
 
 pytestmark = pytest.mark.model
 
+# a new version of the Piano: the same text, other bytes (another sha256)
+NEWER_PIANO = PIANO_TXT.read_bytes() + b"\n"
+
 
 class FailingIndex(ChromaIndex):
     """A real ChromaIndex whose `add` writes half of the chunks and then fails."""
@@ -55,13 +58,15 @@ def test_ingest_writes_store_and_index_with_progress(fresh_settings):
     assert_consistent(ws)
 
 
-def test_reingesting_a_file_replaces_its_chunks(fresh_settings):
+def test_a_new_version_replaces_the_indexed_chunks_and_the_same_file_changes_nothing(fresh_settings):
     ws = Workspace(fresh_settings)
     first = ws.ingest(PIANO_TXT)
     _, old_chunks, _ = state(ws)
     query = "documento sintetico di prova"
     assert {h.document_id for h in ws.search(query, 5)} == {first.document.id}
-    second = ws.ingest(PIANO_TXT)
+    again = ws.ingest(PIANO_TXT)
+    assert again.unchanged and state(ws) == ({first.document.id}, old_chunks, old_chunks)
+    second = ws.ingest_bytes(NEWER_PIANO, PIANO_TXT.name)
     # the in-process lexical catalog follows the store
     assert {h.document_id for h in ws.search(query, 5)} == {second.document.id}
     assert [r.id for r in second.replaced] == [first.document.id]
@@ -79,7 +84,7 @@ def test_an_index_failing_mid_ingest_leaves_store_and_index_as_before(fresh_sett
     failing = FailingIndex(fresh_settings)
     broken = Workspace(fresh_settings, index=failing)
     with pytest.raises(RuntimeError, match="guasto simulato"):
-        broken.ingest(PIANO_TXT)  # a re-ingestion: the replaced document must survive
+        broken.ingest_bytes(NEWER_PIANO, PIANO_TXT.name)  # a new version: the current one must survive
     with pytest.raises(RuntimeError, match="guasto simulato"):
         broken.ingest(RELAZIONE_TXT)  # a new document
     assert failing.written > 0  # the index really was half-written each time
@@ -97,7 +102,7 @@ def test_a_failed_commit_leaves_store_and_index_as_before(fresh_settings):
     event.listen(ws.store._writes, "before_commit", fail_commit)
     try:
         with pytest.raises(RuntimeError, match="commit fallito"):
-            ws.ingest(PIANO_TXT)
+            ws.ingest_bytes(NEWER_PIANO, PIANO_TXT.name)
     finally:
         event.remove(ws.store._writes, "before_commit", fail_commit)
     assert state(ws) == before

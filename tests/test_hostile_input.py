@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 
+import damaged
 from conftest import CONSUNTIVI_CSV, RELAZIONE_PDF, RELAZIONE_TXT, run_cli
 
 TEXT = RELAZIONE_TXT.read_text(encoding="utf-8")
@@ -40,7 +41,7 @@ def refused(data: bytes | str, name: str = NAME, **options):
 def test_a_copy_cut_at_30_percent_is_refused_as_incomplete():
     from ingest.errors import IncompleteDocument
 
-    exc = refused(TEXT[: int(len(TEXT) * 0.3)])
+    exc = refused(damaged.cut(0.3))
     assert isinstance(exc, IncompleteDocument)
     assert "11 indicatori" in str(exc) and "elencati nella sezione 1" in str(exc) and "--allow-partial" in str(exc)
 
@@ -49,55 +50,30 @@ def test_a_copy_cut_at_30_percent_is_refused_as_incomplete():
 def test_copies_cut_anywhere_in_the_tables_are_refused(fraction):
     from ingest.errors import IncompleteDocument
 
-    assert isinstance(refused(TEXT[: int(len(TEXT) * fraction)]), IncompleteDocument)
+    assert isinstance(refused(damaged.cut(fraction)), IncompleteDocument)
 
 
 def test_a_partial_copy_is_read_on_request_and_says_so():
-    report = read(TEXT[: int(len(TEXT) * 0.3)], allow_partial=True)
+    report = read(damaged.cut(0.3), allow_partial=True)
     [finding] = [f for f in report.problems if f.kind.value == "incomplete"]
     assert "11 indicatori" in finding.message and "2.4" in finding.message
-
-
-def _number_cells_as_text(text: str) -> str:
-    """Every actual and target cell of the indicator tables written in words."""
-    out = []
-    for line in text.split("\n"):
-        if "\t" in line:
-            line = "\t".join(re.sub(r"^(>=|<=)?\s*[\d.,]+\s*(N\.|%)$", "non disponibile", c.strip()) for c in line.split("\t"))
-        out.append(line)
-    return "\n".join(out)
 
 
 def test_number_cells_turned_to_text_are_refused():
     from ingest.errors import IncompleteDocument
 
-    assert isinstance(refused(_number_cells_as_text(TEXT)), IncompleteDocument)
+    assert isinstance(refused(damaged.number_cells_as_text()), IncompleteDocument)
 
 
 def test_two_columns_swapped_are_refused():
     from ingest.errors import IngestError
 
-    def swap(line: str) -> str:
-        cells = line.split("\t")
-        if len(cells) > 3:
-            cells[1], cells[2] = cells[2], cells[1]
-        return "\t".join(cells)
-
     with pytest.raises(IngestError):
-        read("\n".join(swap(line) for line in TEXT.split("\n")))
-
-
-def _duplicated_table(text: str, relazione_txt) -> str:
-    lines = text.split("\n")
-    first = relazione_txt.indicators()[0].source.line - 1
-    start = end = first
-    while "\t" in lines[end] or not lines[end].strip():
-        end += 1
-    return "\n".join(lines[:end] + lines[start:end] + lines[end:])
+        read(damaged.columns_swapped())
 
 
 def test_a_duplicated_table_brings_findings(relazione_txt):
-    report = read(_duplicated_table(TEXT, relazione_txt))
+    report = read(damaged.duplicated_table(relazione_txt))
     duplicates = [f for f in report.problems if f.kind.value == "duplicate_row"]
     # each repeated row is one finding (a wrapped row at the seam may be read as another name)
     extra = len(report.indicators()) - 128
@@ -107,10 +83,8 @@ def test_a_duplicated_table_brings_findings(relazione_txt):
 def test_a_fake_row_brings_a_weights_finding(relazione_txt):
     from ingest.checks import check_report
 
-    ind = next(i for i in relazione_txt.indicators() if i.section == "3.1")
-    lines = TEXT.split("\n")
-    lines.insert(ind.source.line, lines[ind.source.line - 1].replace(ind.name, "Riga aggiunta"))
-    report = read("\n".join(lines))
+    text, ind = damaged.fake_row(relazione_txt)
+    report = read(text)
     assert len(report.indicators()) == 129
     weights = [f for f in check_report(report) if f.kind.value == "weights_not_100"]
     assert weights and weights[0].strategic_objective == ind.strategic_objective and "200,00%" in weights[0].message

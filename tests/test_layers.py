@@ -93,8 +93,9 @@ def test_the_cli_imports_no_ui_module():
         assert not {n for n in _imports(ROOT / "assistant" / name) if n.split(".")[0] in ("streamlit", "app_pages")}
 
 
-# the store side: documents, chunks, index, retrieval and the workspace's scored views
-STORE_SIDE = {"store", "store_schema", "workspace", "index", "retrieval", "chunks", "settings"}
+# the store side: documents, chunks, index, retrieval, versions (the check before a new
+# version replaces the current one) and the workspace's scored views
+STORE_SIDE = {"store", "store_schema", "versions", "workspace", "index", "retrieval", "chunks", "settings"}
 
 
 def test_the_store_side_imports_nothing_of_the_answering_side():

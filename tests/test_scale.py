@@ -64,7 +64,8 @@ def test_each_ente_has_its_own_generation(store_url, relazione_txt):
     assert store.generation(parma.ente) == before_parma  # Lecco's ingestion leaves Parma's caches valid
     assert store.generation() != before_all
     lecco_gen = store.generation(lecco.ente)
-    again = save(store, lecco)  # a re-ingestion replaces: one document, a new generation
+    # a new version (another file) replaces: one current document, a new generation
+    again = save(store, lecco.model_copy(update={"sha256": "0" * 64}))
     assert store.generation(lecco.ente) != lecco_gen
     assert store.enti() == sorted([parma.ente, lecco.ente])
     store.remove(again.document.id, None)

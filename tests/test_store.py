@@ -1,4 +1,4 @@
-"""The structured store: replace on re-ingest, one transaction per file, crash safety."""
+"""The structured store: a new version on re-ingest, one transaction per file, crash safety."""
 
 from __future__ import annotations
 
@@ -19,15 +19,16 @@ def _save(store: Store, report, index=None):
     return store.save(report, lambda doc_id: chunk_report(report, doc_id), index)
 
 
-def test_same_file_twice_replaces(store_url, relazione_txt):
+def test_same_file_twice_is_a_no_op(store_url, relazione_txt):
     store = Store(store_url)
     first = _save(store, relazione_txt)
+    token = store.generation(relazione_txt.ente)
     second = _save(store, relazione_txt)
-    docs = store.documents()
-    assert [d.id for d in docs] == [second.document.id]
-    assert [r.id for r in second.replaced] == [first.document.id]
-    assert {c.document_id for c in store.chunks()} == {second.document.id}
-    assert len(store.chunks()) == first.chunks == second.chunks
+    assert second.unchanged and second.document.id == first.document.id and not second.replaced
+    assert [d.id for d in store.documents(history=True)] == [first.document.id]
+    assert store.generation(relazione_txt.ente) == token  # nothing written, no cache dropped
+    assert {c.document_id for c in store.chunks()} == {first.document.id}
+    assert len(store.chunks()) == first.chunks
 
 
 def test_another_rendering_of_the_same_report_replaces_it(store_url, relazione_txt, relazione_pdf):

@@ -310,3 +310,23 @@ def test_chapter_names_and_the_export_zip(assistant):
 def test_docx_of_an_edited_draft():
     data = ui_data.markdown_to_docx("# Titolo\n\nTesto con 1.234 €.\n", "prova")
     assert data is not None and data[:2] == b"PK"  # a .docx is a zip
+
+
+def test_the_version_confirmation_lists_the_comparison(relazione_txt):
+    from datetime import datetime, timezone
+
+    from assistant.store import DocumentInfo
+    from assistant.versions import VersionConflict
+    from ingest.versions import Comparison
+
+    current = DocumentInfo(id="a", ente="E", year=2019, kind="relazione", title="t", source_file="good.pdf",
+                           sha256="0" * 64, source_format="pdf", synthetic=False,
+                           ingested_at=datetime(2026, 1, 2, 3, 4, tzinfo=timezone.utc), indicators=128, problems=0)
+    comparison = Comparison(new_rows=11, old_rows=128, losses=("11 indicatori contro i 128 della versione in archivio",),
+                            new_findings=tuple(f"rilievo {i}" for i in range(10)))
+    conflict = VersionConflict("bad.txt", current, comparison)
+    assert "\n" not in str(conflict) and "good.pdf, caricata il 02/01/2026 03:04" in str(conflict)
+    lines = ui_data.conflict_lines(conflict)
+    assert lines[:2] == ["In archivio: good.pdf, 128 indicatori.", "11 indicatori contro i 128 della versione in archivio"]
+    assert lines[2:] == [f"rilievo nuovo: rilievo {i}" for i in range(8)] + ["e altri 2 rilievi nuovi"]
+    assert ui_data.conflict_lines(ValueError("x")) == []

@@ -54,9 +54,11 @@ from .documents import (
     UPLOAD_TYPES,
     ProgressLog,
     StageEvent,
+    conflict_lines,
     document_label,
     documents_table,
     uploader_css,
+    versions_table,
 )
 from .drafts import (
     ALL_SECTIONS,
@@ -95,11 +97,11 @@ __all__ = [
     "ProgressLog", "SCANNED_BADGE", "SECTION_LABELS", "SEVERITY_BACKGROUNDS", "SEVERITY_LABELS", "SYNTHETIC",
     "StageEvent", "TREE_ITEM", "UPLOAD_TYPES", "answer_body", "area_chart_rows", "area_points", "area_points_for",
     "area_table", "band_badge", "band_css", "band_label", "band_legend", "chapter_name", "chart_components",
-    "chart_flows", "chart_results", "document_label", "documents_table", "docx_available", "ente_short",
+    "chart_flows", "chart_results", "conflict_lines", "document_label", "documents_table", "docx_available", "ente_short",
     "error_message", "eur_text", "export_zip", "financial_series", "financial_series_for", "financial_sources",
     "financial_values_table", "financial_yoy_table", "findings_table", "findings_warning", "highlight_unverified",
     "indicator_csv", "indicator_csv_bytes", "indicator_summary", "ingest_summary", "markdown_to_docx", "md_escape",
     "pct_change", "pct_text", "quantity_text", "ref_marker", "scan_warning", "severity_css", "signed_pct_text",
-    "source_lines", "source_text", "synthetic_years", "target_text", "tree_blocks", "uploader_css",
+    "source_lines", "source_text", "synthetic_years", "target_text", "tree_blocks", "uploader_css", "versions_table",
     "verification_note", "warning_badges", "warning_lines", "with_warning", "year_label", "zip_files",
 ]

@@ -11,6 +11,7 @@ from ingest.readers.registry import suffixes as reader_suffixes
 
 from ..formats import SYNTHETIC
 from ..store import DocumentInfo
+from ..versions import VersionConflict, numbered
 
 
 @dataclass
@@ -55,6 +56,35 @@ def documents_table(docs: Iterable[DocumentInfo]) -> list[dict[str, object]]:
         }
         for d in docs
     ]
+
+
+def versions_table(history: Iterable[DocumentInfo]) -> list[dict[str, object]]:
+    """Every version of every document, numbered within its Ente, year and kind."""
+    return [
+        {
+            "Documento": v.title, "Tipo": KIND_LABELS.get(v.kind, v.kind), "Anno": str(v.year),
+            "Versione": v.version, "Corrente": "sì" if v.current else "", "Indicatori": v.indicators,
+            "File": v.source_file, "Caricato il": v.ingested_at.strftime("%d/%m/%Y %H:%M"), "sha256": v.sha256[:12],
+        }
+        for v in numbered(list(history))
+    ]
+
+
+CONFLICT_FINDINGS = 8  # new findings listed in the confirmation; the rest are counted
+
+
+def conflict_lines(conflict: BaseException) -> list[str]:
+    """The confirmation's comparison when a refusal is a new version that would lose data
+    (else none): the version in the archive, what the new one lacks, the findings it brings
+    (the first few, then how many more)."""
+    if not isinstance(conflict, VersionConflict):
+        return []
+    c = conflict.comparison
+    found = [f"rilievo nuovo: {m}" for m in c.new_findings[:CONFLICT_FINDINGS]]
+    if len(c.new_findings) > CONFLICT_FINDINGS:
+        found.append(f"e altri {len(c.new_findings) - CONFLICT_FINDINGS} rilievi nuovi")
+    current = conflict.current
+    return [f"In archivio: {current.source_file}, {current.indicators} indicatori.", *c.losses, *found]
 
 
 # what the uploader accepts: every suffix of the reader registry
