@@ -15,7 +15,8 @@ from typing import Callable
 
 from .encoding import decode_text, nul_finding
 from .errors import IngestError, InvalidDocument, NotAPerformanceDocument, UnreadableFile
-from .limits import DEFAULT_LIMITS, Limits, csv_field_exceeded, csv_rows_exceeded
+from .italian import fmt_number
+from .limits import DEFAULT_LIMITS, LimitExceeded, Limits, csv_field_exceeded, csv_rows_exceeded
 from .model import ActualValue, Finding, FindingKind, Loc, Quantity, Report, Severity, SourceFormat
 from .numbers import NumberError, parse_number, parse_quantity
 from .textnorm import fold, is_synthetic
@@ -153,6 +154,7 @@ def read_actuals(  # long: one pass over the rows, each refusal next to the cell
             path=name,
         )
     index = _plan_index(plan)
+    _check_rows_against_plan(len(body), len(index), name)
     problems: list[Finding] = []
     if nul_removed:
         problems.append(nul_finding(nul_removed))
@@ -174,7 +176,7 @@ def read_actuals(  # long: one pass over the rows, each refusal next to the cell
                 raise NumberError("anno non intero")
             year = int(year_value)
         except NumberError:
-            problems.append(_problem(FindingKind.unparseable_number, loc, f"anno non valido: {cell('anno')!r}", indicator))
+            problems.append(_problem(FindingKind.unparseable_number, loc, f"anno non valido: {_quote(cell('anno'))}", indicator))
             continue
         raw_value, unit = cell("consuntivo"), cell("unita")
         try:
@@ -183,18 +185,18 @@ def read_actuals(  # long: one pass over the rows, each refusal next to the cell
             try:
                 number, decimals = parse_number(raw_value)
                 if not number.is_finite():  # 'NaN', 'inf': no value can be scored from it
-                    raise InvalidDocument(f"dati impossibili: valore impossibile {raw_value!r} ({loc.label()})", path=name)
+                    raise InvalidDocument(f"dati impossibili: valore impossibile {_quote(raw_value)} ({loc.label()})", path=name)
                 quantity = Quantity(value=number, unit=unit or None, raw=f"{raw_value} {unit}".strip(), decimals=decimals)
             except NumberError:
                 problems.append(
-                    _problem(FindingKind.unparseable_number, loc, f"consuntivo non leggibile: {raw_value!r}", indicator)
+                    _problem(FindingKind.unparseable_number, loc, f"consuntivo non leggibile: {_quote(raw_value)}", indicator)
                 )
                 continue
         if (code, fold(indicator)) not in index:
             problems.append(
                 _problem(
                     FindingKind.unknown_indicator, loc,
-                    f"indicatore non presente nel Piano per l'obiettivo {code}: {indicator!r}", indicator,
+                    f"indicatore non presente nel Piano per l'obiettivo {_quote(code)}: {_quote(indicator)}", indicator,
                 )
             )
             continue
@@ -220,6 +222,29 @@ def read_actuals(  # long: one pass over the rows, each refusal next to the cell
         actuals=tuple(values),
         problems=tuple(problems),
     )
+
+
+# A file of actual values holds one year: one row per indicator of its Piano. Twice as many
+# rows (and a few spare, for repeated or unknown rows, each a finding) cannot be such a file,
+# and it is refused before any of its cells is parsed (a 50 MB CSV within the row limit would
+# otherwise take minutes).
+_ROWS_PER_INDICATOR = 2
+_SPARE_ROWS = 50
+_QUOTED = 60  # characters of a cell quoted in a message
+
+
+def _check_rows_against_plan(rows: int, indicators: int, name: str) -> None:
+    if rows > _ROWS_PER_INDICATOR * indicators + _SPARE_ROWS:
+        raise LimitExceeded(
+            f"il file ha {fmt_number(rows, 0)} righe, ma il Piano ha {fmt_number(indicators, 0)} indicatori "
+            "(una riga per indicatore): non è un file di consuntivi di un anno",
+            path=name,
+        )
+
+
+def _quote(cell: str) -> str:
+    """A cell quoted in a one-line message, shortened (a cell can hold thousands of characters)."""
+    return repr(cell if len(cell) <= _QUOTED else cell[:_QUOTED] + "…")
 
 
 def _problem(kind: FindingKind, loc: Loc, message: str, indicator: str | None) -> Finding:
