@@ -298,13 +298,15 @@ def test_a_version_that_loses_data_waits_for_a_confirmation(corpus_copy, relazio
     at.file_uploader[0].set_value(("relazione-performance-2019-ravenna.txt", copy, "text/plain")).run()
     assert not at.exception, at.exception
     assert any("non sostituisce la versione in archivio" in w.value for w in at.warning)
-    assert "toglierebbe dati alla versione in archivio" in markdown(at)
+    shown = markdown(at)  # the comparison: what is in the archive, the new findings
+    assert "toglierebbe dati alla versione in archivio" in shown and "In archivio: relazione-performance-2019-ravenna.txt, 128 indicatori." in shown
+    assert "rilievo nuovo: " in shown and "stampato più volte" in shown
     assert state(corpus_copy) == before
     next(b for b in at.button if b.label == "Sostituisci comunque").click().run()
     assert not at.exception, at.exception
     assert any("resta nello storico" in s.value for s in at.success)
     history = at.table[1].value
     relazione = history[history["Tipo"] == "Relazione"]
-    # the corpus held the Relazione as text, then as PDF (current); the copy is the third version
+    # the corpus held two versions of the Relazione (PDF, then text: current); the copy is the third
     assert list(relazione["Versione"]) == [1, 2, 3] and list(relazione["Corrente"]) == ["", "", "sì"]
     assert list(relazione["Indicatori"])[-1] > 128 and list(history["Corrente"]).count("sì") == 3

@@ -89,6 +89,28 @@ def test_a_fake_row_brings_a_weights_finding(relazione_txt):
     assert weights and weights[0].strategic_objective == ind.strategic_objective and "200,00%" in weights[0].message
 
 
+def test_a_relazione_without_an_objective_of_its_piano_is_refused(relazione_txt, piano, tmp_path):
+    """Complete against its own overview, but the stored Piano plans one more strategic
+    objective (and one more area): refused unless --allow-partial, then a finding says so."""
+    from assistant.settings import Settings
+    from assistant.workspace import Workspace
+    from ingest.errors import IncompleteDocument
+
+    area = piano.areas[-1]
+    extra = area.strategic_objectives[0].model_copy(update={"code": "9.1"})
+    planned = piano.model_copy(update={"areas": piano.areas + (area.model_copy(
+        update={"number": 9, "strategic_objectives": (extra,)}),)})
+    ws = Workspace(Settings(data_dir=tmp_path / "data"), index=None)
+    with pytest.raises(IncompleteDocument) as info:
+        ws.parse_bytes(TEXT.encode("utf-8"), NAME, plan=planned)
+    assert "mancano gli obiettivi strategici 9.1 del Piano" in str(info.value) and "--allow-partial" in str(info.value)
+    assert "mancano le aree 9 del Piano" in str(info.value)
+    report = ws.parse_bytes(TEXT.encode("utf-8"), NAME, plan=planned, allow_partial=True)
+    [finding] = [f for f in report.problems if f.kind.value == "incomplete"]
+    assert "9.1" in finding.message
+    assert ws.parse_bytes(TEXT.encode("utf-8"), NAME, plan=piano).indicators() == relazione_txt.indicators()
+
+
 def test_the_year_1899_is_refused():
     from ingest.errors import InvalidDocument
 
@@ -256,6 +278,20 @@ def test_wall_clock_deadline():
     with pytest.raises(LimitExceeded, match="tempo massimo di 10 secondi"):
         step("lettura pagine", 2, 3)
     assert seen == [1]
+
+
+def test_the_wall_clock_limit_stops_a_real_ingestion(tmp_path):
+    """The deadline is checked at the pipeline's own steps (here the PDF's pages): a limit far
+    below what reading takes stops it with one line, and the store is not written."""
+    from assistant.settings import Settings
+    from assistant.workspace import Workspace
+    from ingest.limits import LimitExceeded
+
+    ws = Workspace(Settings(data_dir=tmp_path / "data", max_ingest_seconds=0.001), index=None)
+    with pytest.raises(LimitExceeded, match="supera il tempo massimo") as info:
+        ws.ingest(RELAZIONE_PDF)
+    assert "\n" not in str(info.value)
+    assert ws.documents(history=True) == []
 
 
 def test_cli_limits_come_from_the_settings(data_dir):
