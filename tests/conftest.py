@@ -39,7 +39,8 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 # model, server or browser and none of the slow inputs below. A new test is fast unless it
 # says otherwise (`@pytest.mark.slow`) or uses one of these.
 SLOW_MARKS = ("model", "server", "browser", "slow")
-SLOW_FIXTURES = {"relazione_pdf", "pdf_ws", "corpus_ws", "chroma_server", "postgres_server", "postgres_url"}
+SLOW_FIXTURES = {"relazione_pdf", "pdf_ws", "corpus_ws", "chroma_server", "postgres_server", "postgres_url",
+                 "extracted"}  # extracted: every layout of tests/test_layouts.py read once (about a minute)
 SLOW_MODULES = {  # OCR, real PDFs, processes started per case
     "test_ocr.py", "test_ocr_golden.py", "test_bad_input.py", "test_hostile_input.py", "test_golden.py",
     "test_mutations.py",  # hypothesis through the whole pipeline

@@ -41,6 +41,7 @@ def _long_rows(count: int, pad: int) -> str:
     return "\n".join([HEADER, *body]) + "\n"
 
 
+@pytest.mark.slow  # writes and reads tens of MB
 def test_a_50_mb_csv_is_refused_quickly(piano):
     from ingest.limits import LimitExceeded
 
@@ -52,6 +53,7 @@ def test_a_50_mb_csv_is_refused_quickly(piano):
     assert isinstance(exc, LimitExceeded) and "file troppo grande" in str(exc)
 
 
+@pytest.mark.slow  # writes and reads tens of MB
 def test_a_big_csv_within_the_row_limit_is_refused_against_its_plan(piano):
     """About 48 MB in 99.000 rows (under the 100.000 rows limit, every field under its limit):
     more rows than a year of the Piano can have, refused before any cell is parsed."""
@@ -120,6 +122,7 @@ def test_csv_errors_are_one_line_never_python_s(piano_dir, tmp_path, content):
     assert line.startswith("Errore: ") and "imprevisto" not in line and not re.search(r"\w+Error\b", line)
 
 
+@pytest.mark.slow  # writes and reads 50 MB per case
 @pytest.mark.parametrize("rows,pad", [(99_000, 400), (60_000, 850)], ids=["48MB-in-rows", "over-50MB"])
 def test_cli_refuses_a_50_mb_csv_in_one_line(piano_dir, tmp_path, rows, pad):
     path = tmp_path / "consuntivi-2020.csv"

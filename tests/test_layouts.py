@@ -113,6 +113,7 @@ def test_extract_prints_the_layout():
     assert "tabulazioni" in table.stdout
 
 
+@pytest.mark.slow  # LibreOffice renders the Word file: tens of seconds
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (libreoffice-writer-nogui) non installato")
 def test_the_zoo_script_renders_the_word_layout(tmp_path):
     import subprocess
