@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL server for the benches, as the tests start one (tests/conftest.py):
+"""A throwaway PostgreSQL server for the benches and the tests (tests/conftest.py):
 a new cluster in a temp directory, trust authentication, a free loopback port, stopped and
 removed on exit. Needs Debian's postgresql package (scripts/install-test-services.sh)."""
 
@@ -44,7 +44,8 @@ def postgres_server() -> Iterator[str]:
     subprocess.run(as_user + [str(bindir / "initdb"), "-D", str(data), "-U", "relazione", "-A", "trust",
                               "-E", "UTF8", "--no-sync"], check=True, capture_output=True)
     port = _free_port()
-    with open(path / "postgres.log", "wb") as log:
+    log_path = path / "postgres.log"
+    with open(log_path, "wb") as log:
         proc = subprocess.Popen(as_user + [str(bindir / "postgres"), "-D", str(data), "-h", "127.0.0.1",
                                            "-p", str(port), "-k", str(path), "-c", "fsync=off"],
                                 stdout=subprocess.DEVNULL, stderr=log)
@@ -52,13 +53,13 @@ def postgres_server() -> Iterator[str]:
         deadline = time.monotonic() + 60
         while True:
             if proc.poll() is not None:
-                raise SystemExit(f"postgres exited with {proc.returncode}")
+                raise SystemExit(f"postgres exited with {proc.returncode}: {_tail(log_path)}")
             try:
                 psycopg.connect(f"postgresql://relazione@127.0.0.1:{port}/postgres", connect_timeout=2).close()
                 break
             except psycopg.OperationalError:
                 if time.monotonic() > deadline:
-                    raise SystemExit("postgres did not answer within 60 s") from None
+                    raise SystemExit(f"postgres did not answer within 60 s: {_tail(log_path)}") from None
                 time.sleep(0.2)
         yield f"postgresql+psycopg://relazione@127.0.0.1:{port}"
     finally:
@@ -69,6 +70,10 @@ def postgres_server() -> Iterator[str]:
             proc.kill()
             proc.wait()
         shutil.rmtree(path, ignore_errors=True)
+
+
+def _tail(log_path: Path) -> str:
+    return log_path.read_text(errors="replace")[-3000:]
 
 
 def new_database(server_url: str) -> str:

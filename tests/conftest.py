@@ -12,6 +12,7 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -178,73 +179,26 @@ def chroma_server(tmp_path_factory) -> str:
         stop_process(proc)
 
 
-def _postgres_bin() -> Path:
-    """Debian's PostgreSQL server programs (the newest installed version)."""
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/postgres"), key=lambda p: int(p.parent.parent.name))
-    if not found:
-        pytest.fail("PostgreSQL is missing: `bash scripts/test.sh` installs Debian's postgresql package")
-    return found[-1].parent
-
-
 @pytest.fixture(scope="session")
-def postgres_server() -> str:
+def postgres_server() -> Iterator[str]:
     """A real PostgreSQL server on 127.0.0.1 (free port, a new cluster in a temp path, trust
-    authentication), stopped at the end of the session. Returns the server's URL without a
-    database; `postgres_url` makes one database per test."""
-    import shutil
-    import tempfile
+    authentication; bench/pgserver.py), stopped at the end of the session. Returns the server's
+    URL without a database; `postgres_url` makes one database per test."""
+    from bench.pgserver import postgres_server as start
 
-    bindir = _postgres_bin()
-    # PostgreSQL refuses to run as root: run it as the postgres user when the tests are root,
-    # in a directory of its own outside pytest's (which only root may enter)
-    as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    path = Path(tempfile.mkdtemp(prefix="relazione-postgres-"))
-    if as_user:
-        shutil.chown(path, "postgres")
-    data = path / "cluster"
-    subprocess.run(
-        as_user + [str(bindir / "initdb"), "-D", str(data), "-U", "relazione", "-A", "trust", "-E", "UTF8", "--no-sync"],
-        check=True, capture_output=True,
-    )
-    port = _free_port()
-    log_path = path / "postgres.log"
-    proc = subprocess.Popen(
-        as_user + [str(bindir / "postgres"), "-D", str(data), "-h", "127.0.0.1", "-p", str(port), "-k", str(path),
-                   "-c", "fsync=off"],
-        stdout=subprocess.DEVNULL, stderr=open(log_path, "wb"),
-    )
-    url = f"postgresql+psycopg://relazione@127.0.0.1:{port}"
-    import psycopg
-
-    deadline = time.monotonic() + 60
-    while True:
-        if proc.poll() is not None:
-            pytest.fail(f"postgres exited with {proc.returncode}: {log_path.read_text(errors='replace')[-3000:]}")
-        try:
-            psycopg.connect(f"postgresql://relazione@127.0.0.1:{port}/postgres", connect_timeout=2).close()
-            break
-        except psycopg.OperationalError:
-            if time.monotonic() > deadline:
-                stop_process(proc)
-                pytest.fail(f"postgres did not answer within 60 s: {log_path.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.2)
     try:
-        yield url
-    finally:
-        stop_process(proc)
-        shutil.rmtree(path, ignore_errors=True)
+        with start() as url:
+            yield url
+    except SystemExit as exc:  # PostgreSQL missing, or it did not start: the reason and its log
+        pytest.fail(str(exc))
 
 
 @pytest.fixture
 def postgres_url(postgres_server) -> str:
     """A new, empty database on the test PostgreSQL server."""
-    import psycopg
+    from bench.pgserver import new_database
 
-    name = f"t{uuid.uuid4().hex[:12]}"
-    plain = postgres_server.replace("+psycopg", "")
-    with psycopg.connect(f"{plain}/postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return f"{postgres_server}/{name}"
+    return new_database(postgres_server)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.server)])
