@@ -120,30 +120,37 @@ def _areas(ctx: Context) -> Composed:
 
 
 def _rank(ctx: Context) -> Composed:
-    """The best or worst items of the level asked, with the whole ranking as a table."""
+    """The best or worst items of the level asked (by achievement, or by weight when the
+    question asks for the weights), with the whole ranking as a table."""
     view, w, plan = ctx.view, ctx.w, ctx.plan
     worst = plan.rank == "worst"
+    field = "weight" if plan.measure == "weight" else "achievement"
     if plan.subject == "indicator":
-        items = [(view.scorecard.indicators[i.key].achievement, i.key, f"{i.operational_objective or i.strategic_objective} {w.label(i.name)}",
-                  ids.indicator(i.key, "achievement")) for i in view.report.indicators()]
+        card = view.scorecard.indicators
+        items = [(card[i.key].achievement if field == "achievement" else i.weight_pct, i.key,
+                  f"{i.operational_objective or i.strategic_objective} {w.label(i.name)}", ids.indicator(i.key, field))
+                 for i in view.report.indicators()]
         kind = "gli indicatori"
     else:
-        level = "area" if plan.subject == "area" else "strategic"
-        items = [(n.achievement, n.code, f"{n.code} {w.label(n.title)}", _aid(n)) for n in view.scorecard.nodes(level)]  # type: ignore[arg-type]
-        kind = "le aree" if level == "area" else "gli obiettivi strategici"
-    items = sorted((i for i in items if i[0] is not None), key=lambda i: i[0], reverse=not worst)
+        level = "area" if plan.subject == "area" else (plan.level or "strategic")
+        items = [(n.achievement if field == "achievement" else n.weight_pct, n.code, f"{n.code} {w.label(n.title)}", _aid(n, field))
+                 for n in view.scorecard.nodes(level)]  # type: ignore[arg-type]
+        kind = {"area": "le aree", "strategic": "gli obiettivi strategici", "operational": "gli obiettivi operativi"}[level]
+    items = [i for i in items if i[0] is not None and ctx.book.get(i[3]) is not None]
+    items.sort(key=lambda i: i[0], reverse=not worst)
+    what = "peso" if field == "weight" else "grado di raggiungimento"
     if not items:
-        return Composed(intent="achievement", body=f"Nel {view.year} non ci sono valori di raggiungimento da confrontare.")
+        return Composed(intent="achievement", body=f"Nel {view.year} non ci sono valori di {what} da confrontare.")
     top = items[0][0]
     ties = [i for i in items if i[0] == top]
     value = w.n(ties[0][3])
     if len(ties) == len(items):
-        first = f"Nel {view.year} tutti {kind} hanno lo stesso grado di raggiungimento: {value}."
+        first = f"Nel {view.year} tutti {kind} hanno lo stesso {what}: {value}."
     else:
         which = "più basso" if worst else "più alto"
-        first = f"Il grado di raggiungimento {which} nel {view.year} è di {', '.join(i[2] for i in ties)}: {value}."
+        first = f"Il {what} {which} nel {view.year} è di {', '.join(i[2] for i in ties)}: {value}."
     rows = [[label, w.n(fid)] for _, _, label, fid in items]
-    table = Table(columns=["Voce (in ordine)", "Raggiungimento"], rows=rows)
+    table = Table(columns=["Voce (in ordine)", "Peso" if field == "weight" else "Raggiungimento"], rows=rows)
     return Composed(intent="achievement", body=first + "\n\n" + table.markdown(), table=table)
 
 

@@ -51,11 +51,16 @@ def answer_export(ctx: Context) -> Composed:
     return Composed(intent="export", body="\n".join([head, ""] + lines), attachments=files)
 
 
-@handler("clarify", when(candidates=True), when(unknown_refs=True))
+@handler("clarify", when(dangling=True), when(candidates=True), when(unknown_refs=True))
 def answer_clarify(ctx: Context) -> Composed:
-    """A short question back: the candidates a name fits, or what the store holds instead of a
-    code it does not know. Never a guess."""
+    """A short question back: the question a follow-up leans on, the candidates a name fits,
+    or what the store holds instead of a code it does not know. Never a guess."""
     plan, w, view = ctx.plan, ctx.w, ctx.view
+    if plan.dangling:
+        return Composed(intent="clarify", body=(
+            "La domanda completa una domanda precedente, ma questa conversazione non ne ha: ripetila per intero, "
+            f"per esempio: qual è il grado di raggiungimento dell'Ente nel {view.year}? "
+            "(Da riga di comando, `--session FILE` tiene la conversazione tra una domanda e l'altra.)"))
     if plan.candidates:
         lines = [f"Quale intendi? Il nome corrisponde a più voci (valori del {view.year}):", ""]
         for ref in plan.candidates[:6]:

@@ -3,6 +3,7 @@ area, and resources against their preventivo."""
 
 from __future__ import annotations
 
+from ingest.crosscheck import FINANCIAL_TABLE, cross_table_pairs
 from ingest.model import FinancialLine, Report
 
 from .. import fact_ids as ids
@@ -257,7 +258,23 @@ def answer_resources(ctx: Context) -> Composed:
                      + (f": il {w.n(ratio)} del preventivo" if ratio else "")
                      + (f", {w.n(diff, absolute=True)} {more}." if diff is not None and diff.value != 0 else "."))
     table = Table(columns=["Categoria", "Voce", "Preventivo", "Consuntivo", "Consuntivo/Preventivo"], rows=rows)
+    if len(chosen) == 1 and wanted:
+        lines += _same_amount_in_summary(report, chosen[0].label, book, w)
     if len(chosen) > 1:
         lines.append("")
         lines.append(f"Risorse disponibili e spese sostenute nel {report.year} (preventivo e consuntivo).")
     return Composed(intent="resources", body="\n".join(lines), table=table)
+
+
+def _same_amount_in_summary(report: Report, label: str, book: FactBook, w: Writer) -> list[str]:
+    """The bilancio line printing the same amount as a resource line's consuntivo in the same
+    year ('Spese per il personale' and '6) Personale'): a question in the words of one table is
+    answered by both (the check across tables an OIV makes)."""
+    for pair in cross_table_pairs(report):
+        if pair.label != label or pair.line is None or not pair.same_year:
+            continue
+        fact = book.get(ids.fin(pair.line, pair.year))
+        if fact is not None:
+            return [f"Lo stesso importo è nella {FINANCIAL_TABLE} "
+                    f"alla voce {w.name(pair.line)}: {w.n(fact, absolute=True)}."]
+    return []

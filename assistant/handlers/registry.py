@@ -26,6 +26,7 @@ class Route(BaseModel):
     without_ref_kinds: frozenset[str] = frozenset()  # ... and none of these
     candidates: bool | None = None  # the plan has a name that fits several items
     unknown_refs: bool | None = None  # the plan names a code the store does not hold
+    dangling: bool | None = None  # a follow-up with no previous question
 
     def accepts(self, plan: QuestionPlan) -> bool:
         kinds = plan.ref_kinds()
@@ -38,6 +39,7 @@ class Route(BaseModel):
             and not (kinds & self.without_ref_kinds)
             and (self.candidates is None or bool(plan.candidates) == self.candidates)
             and (self.unknown_refs is None or any(not r.known for r in plan.refs) == self.unknown_refs)
+            and (self.dangling is None or plan.dangling == self.dangling)
         )
 
 

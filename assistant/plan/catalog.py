@@ -24,6 +24,7 @@ class Name(BaseModel):
     code: str  # area number, objective code, indicator key, table line
     name: str  # what the document prints
     parent: str = ""  # the objective an indicator or operational objective belongs to
+    alias: str = ""  # a code the document prints beside the name (an indicator's KPI code, 'EC27')
 
 
 class Catalog(BaseModel):
@@ -35,6 +36,11 @@ class Catalog(BaseModel):
 
     def by_code(self, kind: str, code: str) -> Name | None:
         return next((n for n in self.names if n.kind == kind and n.code == code), None)
+
+    def by_alias(self, alias: str) -> list[Name]:
+        """The names printed with this code ('ec27' -> the indicator with KPI code EC27)."""
+        folded = alias.lower()
+        return [n for n in self.names if n.alias and n.alias.lower() == folded]
 
     def objective(self, code: str) -> Name | None:
         return self.by_code("strategic", code) or self.by_code("operational", code)
@@ -57,7 +63,8 @@ def _names(report: Report) -> Iterable[Name]:
             for o in s.operational_objectives:
                 yield Name(kind="operational", code=o.code, name=o.title, parent=s.code)
     for ind in report.indicators():
-        yield Name(kind="indicator", code=ind.key, name=ind.name, parent=ind.operational_objective or ind.strategic_objective or "")
+        yield Name(kind="indicator", code=ind.key, name=ind.name, parent=ind.operational_objective or ind.strategic_objective or "",
+                   alias=ind.kpi_code or "")
     if report.financial is not None:
         for line in report.financial.lines:
             yield Name(kind="financial", code=line.label, name=line.label)

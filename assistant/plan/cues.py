@@ -54,15 +54,16 @@ DRAFT = rx(
 CHECK = rx(
     r"\banomali\w*|\bincongruen\w*|\bincoeren\w*|\berror[ei]\b|\bdiscrepan\w*|\bcoerent\w*|\bcorrispond\w*"
     r"|\bsenza (?:una )?caus\w*|\btorn(?:a|ano)\b|\bgiust[oaie]\b|\bcorrett[oaie]\b|\bcontroll(?:a|are|ate|i|o)\b|\brilievi\b"
-    r"|\bsomm\w*\s+(?:a|al)\s+100|\bquadra(?:no)?\b|\bproblem[ai]\b|\bda verificare|\bverifich\w*|\bincoerenz\w*"
+    r"|\bsomm\w*\s+(?:a|al)\s+100|\bquadra(?:no)?\b|\bproblem[ai]\b|\bda verificare|(?<!numero di )(?<!quante )(?<!\bn\. )\bverifich\w*|\bincoerenz\w*"
 )
 EXPLAIN = rx(r"\bperch[e']|\bperche\b|\bcome mai\b|\bper quale motiv|\bcaus[ae]\b|\bmotiv[oi]\b|\bragion[ei]\b")
 RANK = rx(
     r"\bmiglior[ei]\b|\bpeggior[ei]\b|\bclassifica\b|\bgraduatoria\b|\bmassim[oa]\b|\bminim[oa]\b"
     r"|\b(?:quale?|qual|a quale|chi)\b.*\b(?:piu|meno|peggio|meglio)\b"
-    r"|\b(?:il|la|i|le|gli) (?:\w+ ){0,3}(?:piu|meno) (?:alt|bass|elevat)\w*"
+    r"|\b(?:il|la|i|le|gli) (?:\w+ ){0,3}(?:piu|meno) (?:alt|bass|elevat|pesant)\w*"
+    r"|\b(?:con|di|a) (?:il |un )?(?:peso|raggiungimento|punteggio) (?:piu |meno )?(?:maggior|minor|alt|bass|elevat)\w*"
 )
-RANK_WORST = rx(r"peggior|peggio|\bmeno\b|bass|minim|ultim")
+RANK_WORST = rx(r"peggior|peggio|\bmeno\b|bass|minim|minor|ultim")
 COMPARE = rx(
     r"\bconfront\w*|\brispetto (?:a|al|all|alla|ai|agli|alle)\b|\bvs\.?\b|\bversus\b|\bcontro\b|\bdifferenz\w*"
     r"|\bnegli (?:ultimi )?anni\b|\banni precedenti\b|\banno (?:prima|precedente|scorso)\b|\bandamento\b|\btrend\b"
@@ -85,7 +86,7 @@ COUNT = rx(
     r"|\bnumero\s+(?:di\s+|degli\s+|dei\s+|delle\s+)?(?:indicator|obb?iettiv|aree|kpi)\w*"
 )
 MEASURES: list[tuple[str, re.Pattern[str]]] = [
-    ("weight", rx(r"\bpes[oaie]\b|\bpesano\b|\bpesi\b")),
+    ("weight", rx(r"\bpes[oaie]\b|\bpesano\b|\bpesi\b|\bpesant\w*")),
     ("target", rx(r"\btarget\b|\bvalore atteso|\bsoglia\b|\blimite\b|\bobiettivo da raggiungere")),
     ("achievement", rx(
         r"raggiungiment\w*|\braggiunt[oaie]\b|\bcom'?\s*e'?\s*(?:andat|stat)\w*|\bcome\s+(?:e'?|sono)\s+(?:andat|stat)\w*"
@@ -125,6 +126,9 @@ TABLE_TITLES: list[tuple[str, re.Pattern[str]]] = [
 ]
 INTERVENTIONS_TABLE = rx(r"\binterventi (?:economici|promozionali)\b|\bimporti liquidati\b")
 
+# the level of objectives asked about: 'obiettivi operativi', 'l'obiettivo strategico peggiore'
+OBJECTIVE_LEVEL = rx(r"\bobb?iettiv[oi]\s+(operativ[oi]|strategic[oi])\b")
+
 # 'per area', 'area per area', 'per obiettivo strategico', 'anno per anno' (no article: every one;
 # followed by a name, 'per area Sviluppo del territorio', it names one: see parser._group)
 GROUP: list[tuple[str, re.Pattern[str]]] = [
@@ -138,6 +142,7 @@ GROUP: list[tuple[str, re.Pattern[str]]] = [
 YEAR = rx(r"\b(20\d{2})\b")
 THIS_YEAR = rx(r"quest['\s]?anno|anno in corso|ultimo anno|anno corrente")
 PLAN_RANGE = rx(r"\b(?:piano|ptpct|triennio)\b[^.?!]{0,40}?\b(\d{4}\s*[-/]\s*\d{4})\b")
+KPI_CODE = rx(r"\b([a-z]{1,4}\d{1,3}(?:\.\d{1,2})?)\b")  # 'EC27', 'EC02.1': codes of national KPI sets
 CODE = rx(r"(?<![\d.,/])(\d{1,2}(?:\.\d{1,2}){1,4})(?![\d,/%]|\.\d)")
 AREA_NUMBER = rx(r"\barea\s+(?:strategica\s+)?(?:n\.?\s*)?(\d)\b|\bas\s*(\d)\b")
 SECTION_NUMBER = rx(r"\b(?:sezione|capitolo|cap\.?|paragrafo|parte|sez\.?)\s+(\d(?:\.\d)?)\b")

@@ -23,6 +23,16 @@ def is_followup(folded: str, plan: QuestionPlan) -> bool:
     return short and bare and plan.act in ("draft", "export")
 
 
+def is_dangling(folded: str, plan: QuestionPlan) -> bool:
+    """A follow-up with nothing to lean on: 'e nel 2020?', 'perché?', 'fammene la bozza' as the
+    first question of a conversation. It says nothing of its own (no item, measure, condition
+    or subject), so any answer would be a guess: the assistant asks for the whole question."""
+    if cues.WHY_ONLY.search(folded) or cues.FOLLOWUP_CLITIC.search(folded):
+        return True
+    own = plan.refs or plan.measure or plan.condition or plan.candidates or plan.subject not in (None, "narrative")
+    return not own and len(folded.split()) <= 6 and bool(cues.FOLLOWUP_START.search(folded))
+
+
 def complete(previous: QuestionPlan, new: QuestionPlan) -> QuestionPlan:
     """The previous plan with what the follow-up says in its place."""
     act = new.act if _asked_act(new) else previous.act
@@ -50,6 +60,7 @@ def complete(previous: QuestionPlan, new: QuestionPlan) -> QuestionPlan:
         "this_year": new.this_year or (previous.this_year and not new.years),
         "ente": new.ente or previous.ente, "ente_said": new.ente_said or previous.ente_said, "section": section,
         "rank": new.rank or (previous.rank if act == "rank" else None), "group": new.group or previous.group,
+        "level": new.level or (previous.level if not new.refs else None),
         "candidates": new.candidates, "followup": True, "confidence": max(new.confidence, 0.6),
     })
 

@@ -41,6 +41,8 @@ GLOSSARY: tuple[Alias, ...] = (
     _a(r"\bier\b", "report ier"),
     _a(r"tempi (?:medi )?di pagamento|pagamenti? (?:puntual|in ritardo)", "tempestivita pagamenti"),
     _a(r"tempi (?:medi )?di attesa", "tempi medi attesa sportelli"),
+    # how staff say the indicators' usual measures
+    _a(r"\btass[oi] di\b|\bquota di\b|\bin percentuale\b", "percentuale"),
     # the bilancio (Sintesi dei principali dati di bilancio)
     _a(r"\b(?:cost[oi]|costat\w*|oneri|spesa storica)\b[^.?!]{0,25}\bpersonale\b|\bpersonale\b[^.?!]{0,15}\bcostat\w*",
        "personale", "financial"),

@@ -29,6 +29,8 @@ NamedBy = Literal["code", "title", "synonym", "fuzzy", "context"]
 Rank = Literal["best", "worst"]
 # 'per area', 'per obiettivo', 'anno per anno': the answer is broken down by these
 Group = Literal["area", "objective", "year"]
+# the level of objectives a question asks about without naming one ('l'obiettivo operativo andato peggio')
+Level = Literal["strategic", "operational"]
 
 SECTIONS = ("1", "2", "3.3", "scostamenti", "5", "all")
 
@@ -87,10 +89,12 @@ class QuestionPlan(BaseModel):
     section: str | None = None  # a chapter to draft or export: 1, 2, 3.3, scostamenti, 5, all
     rank: Rank | None = None
     group: Group | None = None
+    level: Level | None = None
     output: Output = "prose"
     formats: tuple[Literal["md", "docx"], ...] = ()  # the file formats a draft or export asks for
     candidates: tuple[Ref, ...] = ()  # a name that fits several items: ask which one
     followup: bool = False  # completed from the previous plan of the conversation
+    dangling: bool = False  # a follow-up ('e nel 2020?') with no previous question to complete
     confidence: float = Field(default=1.0, ge=0, le=1)  # share of the question the parser understood
     parsed_by: Literal["rules", "model"] = "rules"
 
@@ -115,9 +119,11 @@ class QuestionPlan(BaseModel):
                 data[key] = getattr(self, key)
         data["refs"] = [r.key() for r in self.refs]
         data["years"] = list(self.years)
-        for key in ("section", "rank", "group", "ente"):
+        for key in ("section", "rank", "group", "level", "ente"):
             if getattr(self, key) is not None:
                 data[key] = getattr(self, key)
         if self.candidates:
             data["candidates"] = [r.key() for r in self.candidates]
+        if self.dangling:
+            data["dangling"] = True
         return data

@@ -27,6 +27,9 @@ from .lexicon import STOP, stem, words
 _ADMIN = re.compile(r"\((?:[A-Z]\d?(?:-[A-Z])?|progetto[^)]*|art[^)]*|Art[^)]*)\)")
 _FUZZY_MIN_LEN = 6
 _FUZZY_CUTOFF = 87
+# what Italian adds to a stem to make a noun of a verb or an adjective ('evas-ione', 'pagament-o',
+# 'valutat-ore'), as left by the stemmer
+_DERIVATIONS = frozenset({"ion", "zion", "sion", "ment", "tor", "ator", "tric", "ur", "ital", "ivit"})
 
 
 @dataclass(frozen=True)
@@ -80,8 +83,14 @@ class NameIndex:
                 out.append(s)
                 continue
             best = process.extractOne(s, self.vocabulary, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
-            out.append(best[0] if best else s)
+            out.append(best[0] if best else self._same_root(s))
         return out
+
+    def _same_root(self, s: str) -> str:
+        """The catalog word of the same family ('evasion' -> 'evas', from 'evasione' and
+        'evase'): a catalog word that `s` extends by a derivational suffix only."""
+        roots = [v for v in self.vocabulary if len(v) >= 4 and s.startswith(v) and s[len(v):] in _DERIVATIONS]
+        return max(roots, key=len) if roots else s
 
     def match(self, said: set[str], content: set[str], asking: set[str] = frozenset()) -> list[Match]:  # type: ignore[assignment]
         """Names the question's stems (`said`) name, best first. `content` is what the question

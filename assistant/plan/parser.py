@@ -16,7 +16,7 @@ from ingest.textnorm import fold
 
 from . import cues
 from .catalog import Catalog, city
-from .followup import complete, is_followup
+from .followup import complete, is_dangling, is_followup
 from .glossary import expand
 from .lexicon import STOP, stem
 from .model import Act, QuestionPlan, Ref
@@ -83,6 +83,8 @@ class PlanParser:
                          condition=condition, mismatch=mismatch)
         if previous is not None and is_followup(folded, raw):
             raw = complete(previous, raw)
+        elif previous is None and is_dangling(folded, raw):
+            raw = raw.model_copy(update={"dangling": True})
         return normalise(raw)
 
     # -- scope -----------------------------------------------------------------------------
@@ -122,6 +124,15 @@ class PlanParser:
             r.tables += [(m.start(), "intervention") for m in r.take(cues.INTERVENTIONS_TABLE)]
 
     def _codes(self, r: _Reading) -> None:
+        for m in list(cues.KPI_CODE.finditer(r.text)):
+            names = self.catalog.by_alias(m.group(1))
+            if len(names) == 1:
+                r.blank(m.start(), m.end())
+                n = names[0]
+                r.refs.append(Ref(kind=n.kind, code=n.code, name=n.name, said=m.group(1), by="code"))
+            elif names:
+                r.blank(m.start(), m.end())
+                r.candidates += [Ref(kind=n.kind, code=n.code, name=n.name, said=m.group(1), by="code") for n in names]
         for m in r.take(cues.AREA_NUMBER):
             code = m.group(1) or m.group(2)
             name = self.catalog.by_code("area", code)
@@ -240,6 +251,7 @@ def _read_cues(r: _Reading, **scope) -> QuestionPlan:
     measure = "count" if cues.COUNT.search(t) else next((m for m, p in cues.MEASURES if p.search(t)), None)
     group = _group(t, folded)
     subject = "narrative" if cues.NARRATIVE_ONLY.search(folded) else _subject(t, act, measure, r, condition)
+    level = _level(folded, r.refs) if subject == "objective" else None
     if condition == "target_changed" and subject is None and re.search(r"\btarget\b", folded):
         subject = "indicator"  # targets are the indicators'
     if act == "lookup" and condition is not None and not r.refs and measure != "count":
@@ -253,7 +265,7 @@ def _read_cues(r: _Reading, **scope) -> QuestionPlan:
     return QuestionPlan.model_construct(  # validated by `normalise`, once 'value' has become a measure
         text=scope["text"], act=act, measure=measure, subject=subject, condition=condition, refs=tuple(r.refs),
         years=scope["years"], this_year=bool(cues.THIS_YEAR.search(folded)), ente=scope["ente"],
-        ente_said=scope["ente_said"], section=section, rank=rank, group=group,
+        ente_said=scope["ente_said"], section=section, rank=rank, group=group, level=level,
         candidates=tuple(r.candidates), confidence=round(max(0.0, confidence), 2),
         formats=tuple(f for f, p in cues.FORMATS if p.search(folded)),
     )
@@ -328,6 +340,15 @@ def _subject(t: str, act: str, measure: str | None, r: _Reading, condition: str 
     return "narrative"
 
 
+def _level(folded: str, refs: list[Ref]) -> str | None:
+    """'gli obiettivi operativi', 'l'obiettivo strategico peggiore': the level asked about when
+    no objective is named (a named one has its own level)."""
+    if any(ref.kind in ("strategic", "operational") for ref in refs):
+        return None
+    m = cues.OBJECTIVE_LEVEL.search(folded)
+    return ("operational" if m.group(1).startswith("operativ") else "strategic") if m else None
+
+
 def _unexplained(t: str) -> list[str]:
     """Content words no name, code, year or cue explained."""
     covered = [m.span() for p in cues.ALL for m in p.finditer(t)]
@@ -347,7 +368,7 @@ def normalise(plan: QuestionPlan) -> QuestionPlan:
     p = plan.model_dump()
     act, subject, measure = p["act"], p["subject"], p["measure"]
     if act in ("draft", "export"):
-        p.update(measure=None, condition=None, refs=(), subject=None, rank=None, group=None, candidates=())
+        p.update(measure=None, condition=None, refs=(), subject=None, rank=None, group=None, level=None, candidates=())
         p["section"] = p["section"] or section_for(plan)
     else:
         p["section"] = None
@@ -370,6 +391,8 @@ def normalise(plan: QuestionPlan) -> QuestionPlan:
                 measure = "achievement"
             p["measure"] = measure
         p["subject"] = subject
+        if subject != "objective":
+            p["level"] = None
     p["output"] = {"export": "file", "draft": "prose", "explain": "prose"}.get(act) or (
         "table" if act in ("list", "compare", "rank") else "number" if p["measure"] else "prose")
     return QuestionPlan.model_validate(p)
