@@ -75,6 +75,8 @@ LIST = rx(
     r"\bquali\b|^\s*ci sono\b|\bci sono stat[ie]\b|\belenc\w*|\bmostr\w*|\bdammi (?:i|gli|le|tutt)|\blista\b|\btutt[ie]\b|\bsintesi\b|\briepilog\w*"
     r"|\bpanoramica\b"
 )
+# a request's opening verb ('elenca ...', 'mostrami ...'): it asks, it never names ('elenco arbitri')
+OPENING_VERB = rx(r"^\s*(?:mi\s+|ci\s+)?(?:elenca\w*|mostra\w*|dammi|dimmi|fammi vedere|indica\w*|riporta\w*)\b")
 TREE_PLURAL = rx(r"\b(?:indicatori|obb?iettivi|aree|kpi|scostamenti|pesi|rilievi)\b")
 TABLE_PLURAL = rx(r"\b(?:risorse|spese|dati|proventi|oneri|interventi)\b")
 MISMATCH = rx(r"\bconsuntiv\w*\b.{0,25}\b(?:divers\w*|sbagliat\w*|errat\w*|non corrispond\w*|coerent\w*)")
@@ -139,6 +141,8 @@ GROUP: list[tuple[str, re.Pattern[str]]] = [
 
 # -- scope ----------------------------------------------------------------------------------------
 
+# 'il Piano della performance': 'della performance' names the document, not a measure
+DOCUMENT_TITLE = rx(r"\b(?:piano|relazione) ((?:della|sulla) performance)\b")
 YEAR = rx(r"\b(20\d{2})\b")
 THIS_YEAR = rx(r"quest['\s]?anno|anno in corso|ultimo anno|anno corrente")
 PLAN_RANGE = rx(r"\b(?:piano|ptpct|triennio)\b[^.?!]{0,40}?\b(\d{4}\s*[-/]\s*\d{4})\b")

@@ -3,6 +3,8 @@ previous plan of the conversation with what they change."""
 
 from __future__ import annotations
 
+from ingest.textnorm import fold
+
 from . import cues
 from .model import QuestionPlan
 
@@ -47,7 +49,7 @@ def complete(previous: QuestionPlan, new: QuestionPlan) -> QuestionPlan:
         measure = None
     refs = new.refs or previous.refs
     subject = previous.subject
-    if new.subject is not None and new.subject != "narrative":
+    if new.subject is not None and new.subject != "narrative" and _says_subject(new):
         introduces_ref = new.refs and _NATURAL[new.refs[0].kind] == new.subject
         if not introduces_ref or previous.subject in (None, "narrative"):
             subject = new.subject
@@ -63,6 +65,13 @@ def complete(previous: QuestionPlan, new: QuestionPlan) -> QuestionPlan:
         "level": new.level or (previous.level if not new.refs else None),
         "candidates": new.candidates, "followup": True, "confidence": max(new.confidence, 0.6),
     })
+
+
+def _says_subject(plan: QuestionPlan) -> bool:
+    """The follow-up names what it is about (an item, 'gli indicatori', 'il bilancio'); a
+    subject the parser only inferred ('e quanto pesa?' -> the Ente) leaves the previous one."""
+    folded = fold(plan.text)
+    return bool(plan.refs) or any(p.search(folded) for _, p in (*cues.TREE_NOUNS, *cues.TABLES, *cues.TABLE_TITLES))
 
 
 def _asked_act(plan: QuestionPlan) -> bool:

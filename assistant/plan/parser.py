@@ -72,6 +72,8 @@ class PlanParser:
         for m in cues.PLAN_RANGE.finditer(r.text):  # 'Piano 2019-2021' names a document, not years
             r.blank(m.start(1), m.end(1))
         ente, ente_said = self._ente(r)
+        for m in cues.DOCUMENT_TITLE.finditer(r.text):
+            r.blank(m.start(1), m.end(1))
         condition, mismatch = _condition(r)
         section = self._section(r)
         prefer = _preferred_kinds(folded, previous)
@@ -100,7 +102,9 @@ class PlanParser:
             for ente in self.catalog.enti:
                 name = fold(city(ente))
                 if words and fold(" ".join(words)).startswith(name.split()[0].split("-")[0]):
-                    r.blank(m.start(), m.end())
+                    # the Camera's words only: 'ha anomalie' after 'CCIAA di Ravenna' still asks
+                    said_city = re.match(r"\S+(?:\s+\S+){%d}" % (min(len(words), len(name.split())) - 1), m.group(1))
+                    r.blank(m.start(), m.start(1) + (said_city.end() if said_city else len(m.group(1))))
                     return ente, city(ente)
             said = said or (" ".join(words[:2]).title() if words else None)
         head = re.match(r"^\s*([a-z][a-z' -]{2,30}?)\s*[:,]", r.text)
@@ -150,6 +154,9 @@ class PlanParser:
         """Names of the store in the question, greedily: the best name, then the best among the
         words left, up to three. Words of a chosen name are blanked out of the question."""
         words = self._words(r.text)
+        opening = cues.OPENING_VERB.match(r.text)
+        if opening:
+            words = [w for w in words if w.start >= opening.end()]
         extra, glossary_kinds = expand(r.text)
         prefer = prefer | glossary_kinds
         said = {w.stem for w in words} | {s for _, added in extra for s in added}
@@ -168,8 +175,11 @@ class PlanParser:
                 return
             chosen = best[0]
             r.refs.append(_ref(chosen, "title"))
+            # the words that called the glossary's words of this name belong to it as well
+            # ('risultato d'esercizio' -> the avanzo line: 'risultato' no longer asks for achievement)
+            called = {s for trigger, added in extra if added & chosen.matched for s in trigger}
             for w in words:
-                if w.stem in chosen.matched:
+                if w.stem in chosen.matched or w.stem in called:
                     r.blank(w.start, w.end)
             said -= chosen.matched
             said -= {s for trigger, added in extra if trigger & chosen.matched for s in added}
