@@ -191,7 +191,8 @@ class Assistant:
             session: Session | None = None) -> Answer:
         """Answer a question (completing the conversation's last plan when it is a follow-up);
         the answer's plan is added to `session`."""
-        answer = self._ask(question, year, ente, session)
+        with self.workspace.store.pinned():  # one view of the store per question
+            answer = self._ask(question, year, ente, session)
         if session is not None:
             session.add(answer.plan)
         return answer

@@ -89,6 +89,8 @@ class FactBook:
 
     def __init__(self) -> None:
         self._facts: dict[str, Fact] = {}
+        self._as_year: dict[int, tuple[int, dict[str, Fact]]] = {}  # see `as_year`
+        self._origin: tuple[FactBook, int] | None = None  # the book this is a copy of, and its size then
 
     def __contains__(self, fact_id: AnyId) -> bool:
         return as_text(fact_id) in self._facts
@@ -108,14 +110,26 @@ class FactBook:
     def import_year(self, other: "FactBook", year: int) -> None:
         """Every fact of `other` (the view of `year`), under ids qualified by that year, so that
         one answer can cite the same indicator or objective in two years."""
-        for fact in other:
-            qualified = ids.of_year_text(fact.id, year)
-            if qualified in self._facts:
-                continue
-            self._facts[qualified] = fact.model_copy(update={
-                "id": qualified, "label": f"{fact.label} [{year}]",
+        for qualified, fact in other.as_year(year).items():
+            self._facts.setdefault(qualified, fact)
+
+    def as_year(self, year: int) -> dict[str, Fact]:
+        """This book's facts under ids qualified by `year`, made once per state of the book
+        (a view's book is kept per process: each answer comparing two years reuses them)."""
+        if self._origin is not None and self._origin[1] == len(self._facts):
+            return self._origin[0].as_year(year)  # an unchanged copy of a kept book: its facts
+        cached = self._as_year.get(year)
+        if cached is not None and cached[0] == len(self._facts):
+            return cached[1]
+        qualified: dict[str, Fact] = {}
+        for fact in self._facts.values():
+            fid = ids.of_year_text(fact.id, year)
+            qualified[fid] = fact.model_copy(update={
+                "id": fid, "label": f"{fact.label} [{year}]",
                 "derived_from": tuple(ids.of_year_text(d, year) for d in fact.derived_from),
             })
+        self._as_year[year] = (len(self._facts), qualified)
+        return qualified
 
     def with_origins(self, fact_ids: Iterable[str]) -> list[Fact]:
         """The facts named and, recursively, those they were computed from (each once; ids not
@@ -141,6 +155,8 @@ class FactBook:
         fact = self._facts.get(fact_id)
         if fact is not None and doubt not in fact.doubts:
             self._facts[fact_id] = fact.model_copy(update={"doubts": fact.doubts + (doubt,)})
+            self._as_year.clear()
+            self._origin = None
 
     def doubts(self, fact: Fact) -> list[tuple[Fact, Doubt]]:
         """Every doubt behind `fact`: its own, those of the facts it was computed from
@@ -156,6 +172,7 @@ class FactBook:
         """A book with the same facts, to which an answer adds its computations."""
         other = FactBook()
         other._facts = dict(self._facts)
+        other._origin = (self, len(self._facts))
         return other
 
     def add(self, fact: Fact) -> Fact:

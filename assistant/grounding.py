@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict
 
@@ -30,6 +31,10 @@ from ingest.numbers import NumberError, parse_number
 
 from .facts import Fact, FactBook
 from .hygiene import as_rendered
+
+# every answer is verified: the same few hundred numbers are parsed again and again (Babel's
+# parser is the cost of a verification); a number's text always parses the same
+_parse_number = lru_cache(maxsize=8192)(parse_number)
 
 _NUMBER_RE = re.compile(
     r"(?<![\w.,/^-])(?P<sign>[-−+]\s?)?(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)(?![\w/]|[.,]\d)"
@@ -110,7 +115,7 @@ def extract_numbers(text: str) -> list[Mention]:
         if not unit and _EURO_BEFORE_RE.search(before):
             unit = "€"
         try:
-            value, decimals = parse_number(token)
+            value, decimals = _parse_number(token)
         except NumberError:
             continue
         if m["sign"] and m["sign"].strip() in ("-", "−"):

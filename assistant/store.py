@@ -35,6 +35,8 @@ from __future__ import annotations
 
 import threading
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Protocol
@@ -67,6 +69,10 @@ __all__ = ["DocumentInfo", "IndexWriter", "SaveResult", "Store"]
 
 ProgressFn = Callable[[str, int, int], None]
 
+
+
+# the reads remembered while a unit of work has pinned the store (see `Store.pinned`)
+_pinned: ContextVar[dict | None] = ContextVar("store_pinned", default=None)
 
 class IndexWriter(Protocol):
     """What the store needs from the retrieval index."""
@@ -127,8 +133,34 @@ class Store:
                 q = q.where(DocumentRow.current.is_(True))
             return [document_info(r) for r in s.scalars(q)]
 
+    @contextmanager
+    def pinned(self):
+        """One view of the store for a unit of work (one question): inside, `enti()` and
+        `generation()` are read once each and remembered, however often the answer asks."""
+        memo = _pinned.get()
+        if memo is not None:  # already pinned by a caller
+            yield
+            return
+        token = _pinned.set({})
+        try:
+            yield
+        finally:
+            _pinned.reset(token)
+
+    def _memo(self, key: tuple, read: Callable[[], object]):
+        memo = _pinned.get()
+        if memo is None:
+            return read()
+        key = (id(self),) + key
+        if key not in memo:
+            memo[key] = read()
+        return memo[key]
+
     def enti(self) -> list[str]:
         """The Enti with documents (one row each in `generations`, whatever the documents)."""
+        return list(self._memo(("enti",), self._read_enti))  # type: ignore[arg-type]
+
+    def _read_enti(self) -> list[str]:
         with self._sessions() as s:
             q = select(GenerationRow.ente).where(GenerationRow.ente != ALL, GenerationRow.documents > 0)
             return sorted(s.scalars(q))
@@ -185,7 +217,10 @@ class Store:
 
     def generation(self, ente: str | None = None) -> str:
         """A token that changes whenever a document of `ente` (of any Ente when None) is added
-        or removed: one primary-key read, whatever the size of the store."""
+        or removed: one primary-key read, whatever the size of the store (once per `pinned`)."""
+        return self._memo(("generation", ente), lambda: self._read_generation(ente))  # type: ignore[return-value]
+
+    def _read_generation(self, ente: str | None) -> str:
         with self._sessions() as s:
             token = s.scalar(select(GenerationRow.token).where(GenerationRow.ente == (ente or ALL)))
         return token or "empty"

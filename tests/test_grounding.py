@@ -101,3 +101,22 @@ def test_places_must_be_where_cited_facts_or_passages_come_from():
     citations = Citations(passages={"p1": passage})
     assert verify("Come spiega la riga 534:\n> «Il progetto è stato eliminato.»[^p1]\n\n[^p1]: r.txt, riga 534", book, citations).verified
     assert not verify("Come spiega la riga 533:\n> «Il progetto è stato eliminato.»[^p1]\n\n[^p1]: r.txt, riga 534", book, citations).verified
+
+
+def test_a_kept_books_facts_of_another_year_are_made_once():
+    """Comparing two years imports the other year's facts under qualified ids; an unchanged
+    copy of a kept book reuses them, and a doubt added later is seen in them."""
+    from assistant.facts import Doubt
+
+    kept = book_of(ACH, INT)
+    first, second = FactBook(), FactBook()
+    first.import_year(kept.copy(), 2019)
+    second.import_year(kept.copy(), 2019)
+    qualified = [fid for fid in (f.id for f in first) if fid.startswith("2019@")]
+    assert sorted(qualified) == ["2019@ente", "2019@int"]
+    assert first.get("2019@ente") is second.get("2019@ente")  # made once, shared
+    assert first.get("2019@ente").label.endswith("[2019]") and first.get("2019@ente").value == ACH.value
+    kept.doubt("ente", Doubt(kind="finding", note="rilievo aperto"))
+    third = FactBook()
+    third.import_year(kept.copy(), 2019)
+    assert third.get("2019@ente").doubts and not first.get("2019@ente").doubts

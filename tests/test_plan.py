@@ -221,3 +221,21 @@ def test_a_model_without_tools_answers_in_json_and_a_bad_reply_keeps_the_rules(p
     assert filled is not None and filled.act == "list" and refs(filled) == ["area:1"]
     bad = FakeListChatModel(responses=['{"act": "dance"}'])
     assert model_plan(bad, plan, catalog) is None
+
+
+def test_a_follow_up_without_a_previous_question_is_asked_back(parser):
+    for question in ("e nel 2020?", "perché?", "fammene la bozza"):
+        plan = parser.parse(question)
+        assert plan.dangling and route(plan).name == "clarify", question
+    first = parser.parse("Qual è il grado di raggiungimento dell'Ente nel 2019?")
+    assert not parser.parse("e nel 2020?", first).dangling
+    assert not parser.parse("e l'area 2?").dangling  # it names what it is about
+
+
+def test_kpi_codes_and_levels(parser):
+    assert refs(parser.parse("il consuntivo dell'EC27")) == ["indicator:3.1/3.2.3/4"]
+    assert refs(parser.parse("ec02.1 nel 2019")) == ["indicator:3.1/3.2.3/1"]  # not objective 02.1
+    worst = parser.parse("qual è l'obiettivo operativo andato peggio?")
+    assert (worst.act, worst.rank, worst.level) == ("rank", "worst", "operational")
+    heavy = parser.parse("gli obiettivi strategici con peso maggiore")
+    assert (heavy.act, heavy.measure, heavy.rank, heavy.level) == ("rank", "weight", "best", "strategic")

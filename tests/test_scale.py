@@ -176,3 +176,24 @@ def test_views_are_kept_until_their_ente_changes(tmp_path, relazione_txt):
     save(ws.store, other_ente(relazione_txt, "Parma", 2018))
     assert ws.view(2019, parma.ente) is not view
     assert ws.view(2019, parma.ente) == view  # rebuilt from the same documents
+
+
+def test_a_question_reads_the_generation_and_the_enti_once(tmp_path, relazione_txt):
+    """However many passages an answer looks up (a cause per indicator below target), one
+    question pins one view of the store: `enti()` and `generation()` are read once each."""
+    from assistant.chat import Assistant
+
+    ws = Workspace(Settings(data_dir=tmp_path / "data"), index=None)
+    save(ws.store, relazione_txt)
+    assistant = Assistant(ws)
+    question = "Qual è il grado di raggiungimento dell'Ente?"
+    assistant.ask(question)
+    with ws.store.pinned():
+        statements = _statements(ws.store, lambda: [ws.store.enti(), ws.store.generation(), ws.store.enti(),
+                                                    ws.store.generation()])
+    selects = [s for s in statements if s.startswith("SELECT")]
+    assert len(selects) == 2, statements
+    unpinned = _statements(ws.store, lambda: [ws.store.enti(), ws.store.enti()])
+    assert len([s for s in unpinned if s.startswith("SELECT")]) == 2  # outside a unit of work every call reads
+    asked = _statements(ws.store, lambda: assistant.ask(question))
+    assert sum("FROM generations" in s for s in asked) <= 2, asked

@@ -7,6 +7,7 @@ from ingest.textnorm import fold
 
 from . import cues
 from .model import QuestionPlan
+from .normal import section_for
 
 _NATURAL = {"area": "area", "strategic": "objective", "operational": "objective", "indicator": "indicator",
             "financial": "financial", "resource": "resource"}
@@ -39,8 +40,6 @@ def complete(previous: QuestionPlan, new: QuestionPlan) -> QuestionPlan:
     """The previous plan with what the follow-up says in its place."""
     act = new.act if _asked_act(new) else previous.act
     if act in ("draft", "export") and previous.act not in ("draft", "export") and new.section is None:
-        from .parser import section_for
-
         section = section_for(previous)
     else:
         section = new.section or previous.section

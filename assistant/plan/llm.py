@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from .catalog import Catalog
 from .model import Act, Condition, Measure, QuestionPlan, Rank, Ref, Subject
-from .parser import normalise
+from .normal import normalise
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
