@@ -43,6 +43,10 @@ def _opening(ctx: Context, ind: Indicator) -> str:
         return f"Il target {target_year} di {name} nel Piano è {t.operator} {w.n(ids.indicator(k, f'target{target_year}'))}."
     if plan.measure == "weight":
         return f"Nel {view.year} {name} pesa {w.n(ids.indicator(k, 'weight'))}."
+    if plan.measure == "algorithm" and ind.algorithm:
+        measures = ", ".join(w.n(ids.indicator(k, f"measure{i}")) for i in range(len(ind.measures)))
+        result = f"; con i valori misure ({measures}) il consuntivo {view.year} è {w.n(actual)}" if actual is not None and measures else ""
+        return f"{name[0].upper()}{name[1:]} si calcola così: {w.name(ind.algorithm)}{result}."
     target_text = f"{ind.target.operator} {w.n(target)}" if target is not None and ind.target else "non indicato"
     met = view.scorecard.indicators[k].met
     verdict = "" if met is None else (" (target raggiunto" if met else " (sotto target") + (f", raggiungimento {w.n(ach)})" if ach else ")")
@@ -60,9 +64,9 @@ def _card(ctx: Context, ind: Indicator) -> list[str]:
     out = [f"- Tabella {table}" + (f", peso {w.n(ids.indicator(k, 'weight'))}" if ctx.plan.measure != "weight" else "")]
     if ind.kpi_code:
         out.append(f"- Codice KPI: {ind.kpi_code}")
-    if ind.algorithm:
+    if ind.algorithm and ctx.plan.measure != "algorithm":
         out.append(f"- Algoritmo: {w.name(ind.algorithm)}")
-    if ind.measures:
+    if ind.measures and not (ctx.plan.measure == "algorithm" and ind.algorithm):  # the opening told them
         out.append("- Valori misure: " + ", ".join(w.n(ids.indicator(k, f"measure{i}")) for i in range(len(ind.measures))))
     for year in sorted(ind.targets_by_year):
         if year != view.year and year not in ctx.plan.years:

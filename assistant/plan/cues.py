@@ -89,6 +89,8 @@ COUNT = rx(
 )
 MEASURES: list[tuple[str, re.Pattern[str]]] = [
     ("weight", rx(r"\bpes[oaie]\b|\bpesano\b|\bpesi\b|\bpesant\w*")),
+    ("algorithm", rx(r"\balgoritm\w*|\bformul[ae]\b|\bcome (?:si )?(?:calcol|misur)\w*|\bcome (?:e'?|viene) (?:calcolat|misurat)\w*"
+                     r"|\b(?:modalita|metodo) di calcolo")),
     ("target", rx(r"\btarget\b|\bvalore atteso|\bsoglia\b|\blimite\b|\bobiettivo da raggiungere")),
     ("achievement", rx(
         r"raggiungiment\w*|\braggiunt[oaie]\b|\bcom'?\s*e'?\s*(?:andat|stat)\w*|\bcome\s+(?:e'?|sono)\s+(?:andat|stat)\w*"

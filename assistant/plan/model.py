@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 # what the question asks to do
 Act = Literal["lookup", "list", "compare", "rank", "explain", "check", "draft", "export"]
 # the quantity it asks about
-Measure = Literal["target", "actual", "achievement", "weight", "amount", "change", "count"]
+Measure = Literal["target", "actual", "achievement", "weight", "amount", "change", "count", "algorithm"]
 # the form of the answer
 Output = Literal["number", "table", "prose", "file"]
 # what the answer is about when no single item is named (or what a list enumerates)
