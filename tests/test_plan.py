@@ -88,6 +88,8 @@ def test_the_camera_named_selects_the_ente():
     unknown = parser.parse("la Camera di Ferrara ha raggiunto i target?")
     assert unknown.ente is None and unknown.ente_said == "Ferrara"
     assert parser.parse("quante imprese a ravenna?").ente is None  # the province, not the Camera
+    assert parser.parse("quanto ha speso Ravenna in interventi economici?").ente == "Camera di commercio di Ravenna"
+    assert parser.parse("grado di raggiungimento di forli-cesena").ente == "Camera di commercio di Forlì-Cesena"
 
 
 # -- follow-ups ------------------------------------------------------------------------------------
@@ -106,6 +108,12 @@ def test_follow_ups_complete_the_previous_plan(parser):
     assert draft.act == "draft" and draft.section == "scostamenti" and draft.years == (2020,)
     compare = parser.parse("e rispetto al 2019?", parser.parse("Risultato dell'area 2 nel 2020"))
     assert compare.act == "compare" and compare.years == (2019, 2020)
+
+
+def test_why_after_an_achievement_asks_for_the_indicators_below_target(parser):
+    why = parser.parse("perché?", parser.parse("com'è andata l'area 2 nel 2020?"))
+    assert (why.act, why.condition, refs(why), why.years) == ("explain", "below_target", ["area:2"], (2020,))
+    assert route(why).name == "below_target"
 
 
 def test_a_new_question_is_not_a_follow_up(parser):

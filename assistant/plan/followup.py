@@ -57,13 +57,21 @@ def complete(previous: QuestionPlan, new: QuestionPlan) -> QuestionPlan:
         years = tuple(sorted(set(previous.years) | set(new.years)))
     return previous.model_copy(update={
         "text": new.text, "act": act, "measure": measure, "subject": subject,
-        "condition": new.condition or previous.condition, "refs": refs, "years": years,
+        "condition": new.condition or previous.condition or _why_condition(new, previous), "refs": refs, "years": years,
         "this_year": new.this_year or (previous.this_year and not new.years),
         "ente": new.ente or previous.ente, "ente_said": new.ente_said or previous.ente_said, "section": section,
         "rank": new.rank or (previous.rank if act == "rank" else None), "group": new.group or previous.group,
         "level": new.level or (previous.level if not new.refs else None),
         "candidates": new.candidates, "followup": True, "confidence": max(new.confidence, 0.6),
     })
+
+
+def _why_condition(new: QuestionPlan, previous: QuestionPlan) -> str | None:
+    """'perché?' after an achievement (of the Ente, an area, an objective): the reasons are the
+    indicators of that scope below their target, each with its cause."""
+    asks_why = new.act == "explain" and not (new.refs or new.measure or new.condition)
+    about_score = previous.measure == "achievement" and previous.subject in ("ente", "area", "objective")
+    return "below_target" if asks_why and about_score else None
 
 
 def _says_subject(plan: QuestionPlan) -> bool:

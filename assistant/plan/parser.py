@@ -108,6 +108,12 @@ class PlanParser:
                     r.blank(m.start(), m.start(1) + (said_city.end() if said_city else len(m.group(1))))
                     return ente, city(ente)
             said = said or (" ".join(words[:2]).title() if words else None)
+        if said is None:  # the city alone ('quanto ha speso Ferrara?'); 'a Ravenna' is the province
+            for ente in self.catalog.enti:
+                m = re.search(rf"(?<!\ba )(?<!\bin )(?<!\bad )(?<!provincia di )\b{re.escape(fold(city(ente)))}\b", r.text)
+                if m:
+                    r.blank(m.start(), m.end())
+                    return ente, city(ente)
         head = re.match(r"^\s*([a-z][a-z' -]{2,30}?)\s*[:,]", r.text)
         if head:
             for ente in self.catalog.enti:
