@@ -110,6 +110,9 @@ def answer_count(ctx: Context) -> Composed:
     areas = ctx.plan.refs_of("area")
     area = next((a for a in report.areas if areas and str(a.number) == areas[0].code), None)
     below = [i for i in view.report.indicators() if view.scorecard.indicators[i.key].met is False]
+    objectives = ctx.plan.refs_of("strategic", "operational")
+    if objectives and area is None:
+        return _count_objective(ctx, objectives[0], below)
     if area is not None:
         strategic = area.strategic_objectives
         inds = [i for i in report.indicators() if in_scope(i, ctx.plan)]
@@ -143,4 +146,23 @@ def answer_count(ctx: Context) -> Composed:
             f"e {w.n(f['operational'])} obiettivi operativi con indicatori. Gli indicatori misurati sono {w.n(f['indicators'])}: "
             f"{w.n(f['strategic_ind'])} degli obiettivi strategici e {w.n(f['operational_ind'])} degli obiettivi operativi; "
             f"{w.n(f['below'])} sono sotto target.")
+    return Composed(intent="count", body=body)
+
+
+def _count_objective(ctx: Context, ref, below: list[Indicator]) -> Composed:
+    """The indicators (and operational objectives) under one objective, and how many are below target."""
+    view, book, w, y = ctx.view, ctx.book, ctx.w, ctx.view.year
+    inds = [i for i in view.report.indicators() if in_scope(i, ctx.plan)]
+    kind = "obiettivo strategico" if ref.kind == "strategic" else "obiettivo operativo"
+    title = f" {w.label(ref.name)}" if ref.name else ""
+    if not inds:
+        return Composed(intent="count", body=f"Nel {y} l'{kind} {ref.code}{title} non ha indicatori misurati.")
+    n = book.count(ids.count(f"{ref.kind}{ref.code}:indicators", y), len(inds), f"Indicatori dell'{kind} {ref.code}")
+    nb = book.count(ids.count(f"{ref.kind}{ref.code}:below", y), len([i for i in below if in_scope(i, ctx.plan)]),
+                    f"Indicatori sotto target dell'{kind} {ref.code}")
+    body = f"Nel {y} l'{kind} {ref.code}{title} ha {w.n(n)} indicatori misurati, di cui {w.n(nb)} sotto target."
+    sub = [o for s in view.report.strategic_objectives() if s.code == ref.code for o in s.operational_objectives if o.indicators]
+    if sub:
+        no = book.count(ids.count(f"{ref.kind}{ref.code}:operational", y), len(sub), f"Obiettivi operativi con indicatori dell'{kind} {ref.code}")
+        body += f" Vi rientrano {w.n(no)} obiettivi operativi con indicatori."
     return Composed(intent="count", body=body)

@@ -23,6 +23,7 @@ BELOW_TARGET = rx(
     r"\bsotto\s+(?:il\s+|al\s+|la\s+|le\s+)?(?:target|soglia|obiettivo|attese|valore atteso)\b"
     r"|\bnon\s+(?:hanno\s+|ha\s+|sono\s+|e'?\s+|siano\s+)?(?:stat[oaie]\s+)?(?:pienamente\s+|del tutto\s+)?raggiunt\w*"
     r"|\bmancat[oaie]\b|\bscostament[a-z]*\b(?!\s+(?:tra|fra)\s+(?:il\s+)?prevent)|\bdeviazion\w*"
+    r"|\braggiunt[oaie] (?:solo )?(?:in parte|parzialmente)\b|\bparzialmente raggiunt\w*|\bnon pienamente\b"
     r"|\binferior\w* (?:al|ai) target|\bandat[oaie] male|\bin ritardo\b|\bnon in linea col target"
 )
 _CHANGE_VERB = r"(?:cambiat|modificat|variat|rivist|spostat|eliminat|abbassat|alzat|ridott|cambi\b|modific|differenz|divers)"
@@ -54,7 +55,8 @@ DRAFT = rx(
 CHECK = rx(
     r"\banomali\w*|\bincongruen\w*|\bincoeren\w*|\berror[ei]\b|\bdiscrepan\w*|\bcoerent\w*|\bcorrispond\w*"
     r"|\bsenza (?:una )?caus\w*|\btorn(?:a|ano)\b|\bgiust[oaie]\b|\bcorrett[oaie]\b|\bcontroll(?:a|are|ate|i|o)\b|\brilievi\b"
-    r"|\bsomm\w*\s+(?:a|al)\s+100|\bquadra(?:no)?\b|\bproblem[ai]\b|\bda verificare|(?<!numero di )(?<!quante )(?<!\bn\. )\bverifich\w*|\bincoerenz\w*"
+    r"|\bsomm\w*\s+(?:a|al)\s+100|\bsomma\b.{0,60}\b(?:fa|faccia|e|sia|da|dia)\s+100\b"
+    r"|\bquadra(?:no)?\b|\bproblem[ai]\b|\bda verificare|(?<!numero di )(?<!quante )(?<!\bn\. )\bverifich\w*|\bincoerenz\w*"
 )
 EXPLAIN = rx(r"\bperch[e']|\bperche\b|\bcome mai\b|\bper quale motiv|\bcaus[ae]\b|\bmotiv[oi]\b|\bragion[ei]\b")
 RANK = rx(
