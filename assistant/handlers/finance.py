@@ -3,8 +3,11 @@ area, and resources against their preventivo."""
 
 from __future__ import annotations
 
+import re
+
 from ingest.crosscheck import FINANCIAL_TABLE, cross_table_pairs
 from ingest.model import FinancialLine, Report
+from ingest.textnorm import fold
 
 from .. import fact_ids as ids
 from ..facts import Fact, FactBook
@@ -244,6 +247,19 @@ def answer_resources(ctx: Context) -> Composed:
     wanted = {r.code for r in plan.refs_of("resource")}
     chosen = [r for r in report.resources if r.label in wanted] or list(report.resources)
     lines, rows = [], []
+    if plan.condition in ("over_budget", "under_budget"):
+        over = plan.condition == "over_budget"
+        side = _side(plan.text)
+        lines_of_side = [r for r in chosen if side is None or (r.category or "").upper().startswith(side)]
+        filtered, opening = _against_budget(lines_of_side, over, report.year, book, w, side)
+        if filtered:
+            chosen = filtered
+        elif wanted:  # the line named is not: say so, then its figures
+            opening = (f"No: nel {report.year} " + ", ".join(w.name(r.label) for r in chosen)
+                       + (" non supera il preventivo." if over else " non resta sotto il preventivo."))
+        else:
+            return Composed(intent="resources", body=opening)
+        lines.append(opening)
     for r in chosen:
         prev, cons, ratio = (book.get(ids.res(r.label, f)) for f in ("preventivo", "consuntivo", "ratio"))
         diff = book.difference(cons, prev, f"Consuntivo meno preventivo: {r.label}", decimals=0) if prev and cons else None
@@ -278,3 +294,28 @@ def _same_amount_in_summary(report: Report, label: str, book: FactBook, w: Write
             return [f"Lo stesso importo è nella {FINANCIAL_TABLE} "
                     f"alla voce {w.name(pair.line)}: {w.n(fact, absolute=True)}."]
     return []
+
+
+def _side(question: str) -> str | None:
+    """The side of the resources table a question names: spending ('spese', 'oneri', 'costi')
+    or resources ('proventi', 'entrate'); None when it names neither."""
+    folded = fold(question)
+    if re.search(r"\b(?:spes|oner|cost|uscit)", folded):
+        return "ONERI"
+    return "PROVENTI" if re.search(r"\b(?:provent|entrat|ricav)", folded) else None
+
+
+def _against_budget(lines: list, over: bool, year: int, book: FactBook, w: Writer, side: str | None) -> tuple[list, str]:
+    """The resource lines whose consuntivo is over (or under) their preventivo, and a sentence
+    that answers with them."""
+    chosen = []
+    for r in lines:
+        prev, cons = book.get(ids.res(r.label, "preventivo")), book.get(ids.res(r.label, "consuntivo"))
+        if prev is not None and cons is not None and (cons.value > prev.value if over else cons.value < prev.value):
+            chosen.append(r)
+    where = "sopra" if over else "sotto"
+    if not chosen:
+        kind = {"ONERI": "di spesa", "PROVENTI": "di provento"}.get(side or "", "della tabella delle risorse")
+        return [], f"Nel {year} nessuna voce {kind} è {where} il preventivo."
+    listed = ", ".join(f"{w.name(r.label)} ({w.n(ids.res(r.label, 'ratio'))} del preventivo)" for r in chosen)
+    return chosen, f"Nel {year} le voci {where} il preventivo sono: {listed}."

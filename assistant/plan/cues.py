@@ -26,6 +26,12 @@ BELOW_TARGET = rx(
     r"|\braggiunt[oaie] (?:solo )?(?:in parte|parzialmente)\b|\bparzialmente raggiunt\w*|\bnon pienamente\b"
     r"|\binferior\w* (?:al|ai) target|\bandat[oaie] male|\bin ritardo\b|\bnon in linea col target"
 )
+# resource lines against their preventivo: over it ('hanno sforato il preventivo'), or under it
+OVER_BUDGET = rx(
+    r"\b(?:superat\w*|sforat\w*|oltre|sopra|eccedut\w*|oltrepassat\w*|piu del|piu di quanto)\b(?:\s+\w+){0,2}?\s+"
+    r"(?:il\s+|al\s+|del\s+|lo\s+)?(?:preventiv|previst|stanziat)\w*|\bsforament\w*"
+)
+UNDER_BUDGET = rx(r"\b(?:sotto|meno del|meno di quanto|inferior\w* al)\s+(?:il\s+|al\s+)?(?:preventiv|previst|stanziat)\w*")
 _CHANGE_VERB = r"(?:cambiat|modificat|variat|rivist|spostat|eliminat|abbassat|alzat|ridott|cambi\b|modific|differenz|divers)"
 _CHANGED_THING = r"(?:target|obb?iettiv|indicator|pes[oi]\b|piano\b|progett)"
 TARGET_CHANGED = rx(

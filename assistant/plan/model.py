@@ -20,8 +20,9 @@ Measure = Literal["target", "actual", "achievement", "weight", "amount", "change
 Output = Literal["number", "table", "prose", "file"]
 # what the answer is about when no single item is named (or what a list enumerates)
 Subject = Literal["ente", "area", "objective", "indicator", "financial", "resource", "intervention", "finding", "narrative"]
-# a filter over the items: below their target, or changed between Piano and Relazione
-Condition = Literal["below_target", "target_changed"]
+# a filter over the items: below their target, changed between Piano and Relazione, or (resource
+# lines) spent over or under their preventivo
+Condition = Literal["below_target", "target_changed", "over_budget", "under_budget"]
 # the items a question can name, as the store names them
 RefKind = Literal["area", "strategic", "operational", "indicator", "financial", "resource"]
 # how the question named an item

@@ -20,6 +20,9 @@ def normalise(plan: QuestionPlan) -> QuestionPlan:
         p["section"] = p["section"] or section_for(plan)
     else:
         p["section"] = None
+        if p["condition"] in ("over_budget", "under_budget"):
+            subject, measure = "resource", "amount"  # only the resources table has a preventivo per line
+            act = p["act"] = "list" if act == "lookup" else act
         if act == "explain" and p["condition"] is None:
             subject = "narrative"
         if subject == "narrative":

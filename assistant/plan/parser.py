@@ -80,7 +80,8 @@ class PlanParser:
         prefer = _preferred_kinds(folded, previous)
         self._tables(r)
         self._codes(r)
-        self._names(r, prefer, strict=bool(r.refs))
+        budget = condition in ("over_budget", "under_budget")  # only resource lines have a preventivo
+        self._names(r, {"resource"} if budget else prefer, strict=bool(r.refs), only={"resource"} if budget else None)
         years = tuple(sorted({int(m.group(1)) for m in r.take(cues.YEAR)}))
         raw = _read_cues(r, text=text, years=years, ente=ente, ente_said=ente_said, section=section, folded=folded,
                          condition=condition, mismatch=mismatch)
@@ -157,7 +158,7 @@ class PlanParser:
             r.refs.append(Ref(kind=kind, code=code, name=name.name if name else "", said=code,  # type: ignore[arg-type]
                               known=name is not None or not self.catalog.names))
 
-    def _names(self, r: _Reading, prefer: set[str], strict: bool) -> None:
+    def _names(self, r: _Reading, prefer: set[str], strict: bool, only: set[str] | None = None) -> None:
         """Names of the store in the question, greedily: the best name, then the best among the
         words left, up to three. Words of a chosen name are blanked out of the question."""
         words = self._words(r.text)
@@ -172,7 +173,7 @@ class PlanParser:
             if not content:
                 return
             matches = self.index.match(said, content, said & cues.CUE_STEMS)
-            matches = _prefer(matches, prefer)
+            matches = _prefer(matches, prefer) if only is None else [m for m in matches if m.name.kind in only]
             best = best_matches(matches)
             if not best or (strict and best[0].score < 0.75) or (r.refs and best[0].score < 0.6):
                 return
@@ -237,6 +238,10 @@ def _condition(r: _Reading) -> tuple[str | None, bool]:
     """Below target, or changed from the Piano; read before the names, whose words it uses up
     ('in corso d'anno' is not the indicator 'N. corsi ... nell'anno')."""
     mismatch = bool(cues.MISMATCH.search(r.text))  # 'consuntivo diverso dai valori misure': a check
+    if cues.OVER_BUDGET.search(r.text):  # its words stay: they also name the resources table
+        return "over_budget", mismatch
+    if cues.UNDER_BUDGET.search(r.text):
+        return "under_budget", mismatch
     if not mismatch and cues.TARGET_CHANGED.search(r.text):
         r.take(cues.CONDITION_WORDS)
         return "target_changed", mismatch
