@@ -259,7 +259,7 @@ class Assistant:
         if plan.years:
             if named:
                 return named[-1]
-            if plan.measure == "target" and plan.refs_of("indicator"):
+            if plan.measure == "target" and (plan.refs_of("indicator") or plan.subject == "indicator"):
                 return max(years)  # a target of a later year of the Piano
             return plan.years[-1]  # the view says plainly that the store has no data for it
         return default

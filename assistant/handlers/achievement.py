@@ -6,7 +6,7 @@ from __future__ import annotations
 from ingest.scoring import NodeScore
 
 from .. import fact_ids as ids
-from .base import Composed, Context, Table, basis_note
+from .base import Composed, Context, Table, basis_note, in_scope
 from .registry import handler, when
 
 _WHAT = {"ente": "dell'Ente", "area": "dell'area", "strategic": "dell'obiettivo strategico", "operational": "dell'obiettivo operativo"}
@@ -27,6 +27,9 @@ def _aid(node: NodeScore, field: str = "achievement") -> ids.FactId:
 def answer_achievement(ctx: Context) -> Composed:
     plan = ctx.plan
     nodes = _named_nodes(ctx)
+    later = [y for y in plan.years if y > ctx.view.year]
+    if plan.subject == "indicator" and plan.measure == "target" and later:
+        return _later_targets(ctx, later[-1])
     if plan.act == "compare":
         return compare_years(ctx, nodes)
     if plan.act == "rank":
@@ -206,3 +209,19 @@ def _compare_opening(ctx: Context, before: int, changes: list) -> str:
         _, node, old, now, diff = worst
         parts.append(f"il calo maggiore è di {node.code} {w.name(node.title)} (da {w.n(old)} a {w.n(now)})")
     return parts[0][0].upper() + parts[0][1:] + ("; " + parts[1] if len(parts) > 1 else "") + "."
+
+
+def _later_targets(ctx: Context, year: int) -> Composed:
+    """The targets the Piano sets for a later year, for the indicators of the scope named."""
+    view, w = ctx.view, ctx.w
+    inds = [i for i in view.report.indicators() if in_scope(i, ctx.plan) and year in i.targets_by_year]
+    if not inds:
+        return Composed(intent="achievement", body=f"Il Piano nello store non fissa target per il {year} per questi indicatori.")
+    rows = [[i.operational_objective or i.strategic_objective or "", w.label(i.name),
+             f"{i.targets_by_year[year].operator} {w.n(ids.indicator(i.key, f'target{year}'))}"] for i in inds]
+    table = Table(columns=["Obiettivo", "Indicatore", f"Target {year}"], rows=rows)
+    scope = ",".join(r.key() for r in ctx.plan.refs_of("area", "strategic", "operational")) or "ente"
+    n = ctx.book.count(ids.count(f"targets{year}:{scope}", view.year), len(inds), f"Indicatori con un target {year} nel Piano")
+    first = (f"Il Piano fissa per il {year} il target di {w.n(n)} indicatore:" if len(inds) == 1
+             else f"Il Piano fissa per il {year} i target di {w.n(n)} indicatori:")
+    return Composed(intent="achievement", body=first + "\n\n" + table.markdown(), table=table)
