@@ -13,6 +13,12 @@ _WHAT = {"ente": "dell'Ente", "area": "dell'area", "strategic": "dell'obiettivo 
 _THE = {"ente": "l'Ente", "area": "l'area", "strategic": "l'obiettivo strategico", "operational": "l'obiettivo operativo"}
 
 
+def _of_ente(view) -> str:
+    """'della Camera di commercio di Ravenna' (the Camera by name: a store may hold several)."""
+    ente = view.report.ente or ""
+    return f"della {ente}" if ente.lower().startswith("camera") else (f"dell'Ente {ente}".strip() if ente else "dell'Ente")
+
+
 def _aid(node: NodeScore, field: str = "achievement") -> ids.FactId:
     return ids.node(node.level, node.code, field)
 
@@ -95,7 +101,7 @@ def _strategic_table(ctx: Context) -> Table:
 def _overview(ctx: Context) -> Composed:
     view, w = ctx.view, ctx.w
     root = view.scorecard.root
-    lines = [f"Nel {view.year}{basis_note(view)} il grado di raggiungimento complessivo dell'Ente è "
+    lines = [f"Nel {view.year}{basis_note(view)} il grado di raggiungimento complessivo {_of_ente(view)} è "
              f"{w.n(_aid(root))} ({root.band}).", "", "Per area strategica:"]
     for area in root.children:
         lines.append(f"- Area {area.code} – {area.title} (peso {w.n(_aid(area, 'weight'))}): {w.n(_aid(area))}, {area.band}.")
@@ -195,7 +201,7 @@ def _compare_opening(ctx: Context, before: int, changes: list) -> str:
     w, year = ctx.w, ctx.view.year
     if len(changes) == 1:
         _, node, old, now, diff = changes[0]
-        who = "dell'Ente" if node.level == "ente" else f"{_WHAT[node.level]} {node.code} {w.name(node.title)}"
+        who = _of_ente(ctx.view) if node.level == "ente" else f"{_WHAT[node.level]} {node.code} {w.name(node.title)}"
         if diff.value == 0:
             return f"Il grado di raggiungimento {who} è {w.n(now)} sia nel {before} sia nel {year}."
         verb = "scende" if diff.value < 0 else "sale"

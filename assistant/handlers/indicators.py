@@ -142,7 +142,8 @@ def answer_count(ctx: Context) -> Composed:
                                       "Indicatori degli obiettivi operativi (3.2)"),
         "below": book.count(ids.count("below", y), len(below), f"Indicatori sotto target nel {y}"),
     }
-    body = (f"Nel {y} l'Ente ha {w.n(f['areas'])} aree strategiche, {w.n(f['strategic'])} obiettivi strategici "
+    who = f"la {report.ente}" if (report.ente or "").lower().startswith("camera") else "l'Ente"
+    body = (f"Nel {y} {who} ha {w.n(f['areas'])} aree strategiche, {w.n(f['strategic'])} obiettivi strategici "
             f"e {w.n(f['operational'])} obiettivi operativi con indicatori. Gli indicatori misurati sono {w.n(f['indicators'])}: "
             f"{w.n(f['strategic_ind'])} degli obiettivi strategici e {w.n(f['operational_ind'])} degli obiettivi operativi; "
             f"{w.n(f['below'])} sono sotto target.")
