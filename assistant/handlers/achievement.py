@@ -44,7 +44,25 @@ def answer_achievement(ctx: Context) -> Composed:
         return _detail(ctx, nodes)
     if plan.subject == "area" or plan.group == "area":
         return _areas(ctx)
+    if plan.level == "operational":
+        return _operational(ctx)
     return _overview(ctx)
+
+
+def _operational(ctx: Context) -> Composed:
+    """Every operational objective with its achievement ('gli obiettivi operativi')."""
+    view, w = ctx.view, ctx.w
+    nodes = [n for n in view.scorecard.nodes("operational") if n.achievement is not None]
+    if not nodes:
+        return Composed(intent="achievement", body=f"Nel {view.year}{basis_note(view)} gli obiettivi operativi non hanno valori di raggiungimento.")
+    below = [n for n in nodes if n.band != "raggiunto"]
+    n = ctx.book.count(ids.count("operational-scored", view.year), len(nodes), "Obiettivi operativi con un grado di raggiungimento")
+    nb = ctx.book.count(ids.count("operational-below", view.year), len(below), "Obiettivi operativi non pienamente raggiunti")
+    first = (f"Nel {view.year}{basis_note(view)} {w.n(n)} obiettivi operativi hanno un grado di raggiungimento; "
+             f"{w.n(nb)} non sono pienamente raggiunti.")
+    rows = [[o.code, w.label(o.title), w.n(_aid(o, "weight")), w.n(_aid(o)), o.band or ""] for o in nodes]
+    table = Table(columns=["Obiettivo operativo", "Titolo", "Peso", "Raggiungimento", "Valutazione"], rows=rows)
+    return Composed(intent="achievement", body=first + "\n\n" + table.markdown(), table=table)
 
 
 def _named_nodes(ctx: Context) -> list[NodeScore]:
@@ -77,7 +95,11 @@ def _detail(ctx: Context, nodes: list[NodeScore]) -> Composed:
         lines.append(f"Nel {view.year}{basis} il grado di raggiungimento {_WHAT[node.level]} {title}"
                      + (f" (peso {w.n(weight)})" if weight is not None else "") + " è "
                      f"{w.n(_aid(node))} ({node.band}), media ponderata di {node.basis}:")
-        for child in node.children if node.level == "area" or not node.indicators else []:
+        children = node.children if node.level == "area" or not node.indicators else ()
+        if ctx.plan.level == "operational" and node.level == "area":  # 'gli obiettivi operativi dell'area 1'
+            children = tuple(o for s in node.children for o in s.children)
+            lines[-1] = lines[-1][:-1] + "; i suoi obiettivi operativi:"
+        for child in children:
             if child.achievement is not None:
                 lines.append(f"- {child.code} {w.label(child.title)}: {w.n(_aid(child))}")
         for score in node.indicators:

@@ -192,7 +192,7 @@ CUE_STEMS = stem_set(
     "basso bassa performance complessiva complessivo cambiato cambiati cambiata modificato modificati modifiche "
     "variato variati rivisto rivisti spostato spostati eliminato eliminati abbassato alzato differenze diverso "
     "sotto soglia scostamenti scostamento raggiunti mancati avuto avuta avuti ottenuto ottenuta registrato "
-    "registrata dice indica vorrei sapere oiv"
+    "registrata dice indica vorrei sapere oiv media medio"
 )
 
 # every pattern that asks: what the parser counts as understood (its confidence)
