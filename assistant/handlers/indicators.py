@@ -24,11 +24,36 @@ def answer_indicator(ctx: Context) -> Composed:
         if compared is not None:
             return compared
     lines: list[str] = []
+    if ctx.plan.act == "explain":
+        return _explain(ctx, found[0])
     for ind in found[:4]:
         lines += [_opening(ctx, ind)] + _card(ctx, ind) + [""]
     if len(found) > 4:
         lines.append("Altri indicatori hanno un nome simile: precisa l'obiettivo per vederli.")
     return Composed(intent="indicator", body="\n".join(lines).strip())
+
+
+def _explain(ctx: Context, ind: Indicator) -> Composed:
+    """'Perché ...' on one indicator: its numbers, what the checks found on it (the OIV's first
+    question), and the passage of the narrative that speaks of it."""
+    from .deviations import cause_passage
+    from .findings import finding_text
+
+    view, w = ctx.view, ctx.w
+    lines = [_opening(ctx, ind)]
+    concerns = [f for f in view.findings if f.indicator == ind.name
+                and (f.operational_objective or f.strategic_objective) in (None, ind.operational_objective, ind.strategic_objective)]
+    if concerns:
+        lines += ["", "Rilievi aperti sull'indicatore:"]
+        lines += [f"- {finding_text(f, view, ctx.book, w)}" for f in concerns]
+    passage = cause_passage(ind, view, ctx.search) if ctx.search is not None else None
+    if passage is not None:
+        lines += ["", f"Quel che ne dice la Relazione ({w.label(passage.section) or 'testo'}, {w.at(passage.label)}):", "",
+                  w.quote(passage, limit=350, focus=f"{ind.name} a causa dovuto per effetto motivo")]
+    else:
+        lines += ["", "Nessun passaggio della Relazione ne spiega il valore."
+                  + ("" if concerns else " Nessun controllo lo segnala.")]
+    return Composed(intent="indicator", body="\n".join(lines))
 
 
 def _opening(ctx: Context, ind: Indicator) -> str:

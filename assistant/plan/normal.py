@@ -23,8 +23,8 @@ def normalise(plan: QuestionPlan) -> QuestionPlan:
         if p["condition"] in ("over_budget", "under_budget"):
             subject, measure = "resource", "amount"  # only the resources table has a preventivo per line
             act = p["act"] = "list" if act == "lookup" else act
-        if act == "explain" and p["condition"] is None:
-            subject = "narrative"
+        if act == "explain" and p["condition"] is None and not any(r["kind"] == "indicator" for r in p["refs"]):
+            subject = "narrative"  # 'perché l'indicatore X ...?' stays the indicator's: its numbers, findings, cause
         if subject == "narrative":
             p.update(refs=(), measure=None, candidates=())
         else:
