@@ -22,6 +22,7 @@ BATCH = 32  # texts per call to the model while indexing
 WRITE_BATCH = 256  # records per call to Chroma
 
 _model_lock = threading.Lock()
+_query_lock = threading.Lock()  # queries set torch's thread count for their own call
 _models: dict[str, object] = {}
 
 
@@ -70,7 +71,19 @@ class Embedder:
         return vectors
 
     def encode_query(self, text: str) -> list[float]:
-        return self.model.encode([text], normalize_embeddings=True)[0].tolist()
+        """One question's vector, on one thread: a dozen tokens gain nothing from a second
+        thread, and on a busy machine torch's threads wait on each other (measured on 2 cores at
+        load 4: p50 18 ms on one thread, 320-500 ms on two; bench/retrieval.py)."""
+        import torch
+
+        model = self.model
+        with _query_lock:
+            threads = torch.get_num_threads()
+            torch.set_num_threads(1)
+            try:
+                return model.encode([text], normalize_embeddings=True)[0].tolist()
+            finally:
+                torch.set_num_threads(threads)
 
 
 def chroma_client(settings: Settings):

@@ -110,3 +110,45 @@ def test_the_embedder_loads_once_from_a_local_path():
         load_embedder("/nonexistent/model")
     vectors = Embedder().encode(["uno", "due", "tre"])
     assert len(vectors) == 3 and abs(sum(x * x for x in vectors[0]) - 1) < 1e-4
+
+
+def test_a_query_is_embedded_on_one_thread_and_the_thread_count_restored():
+    """A question's vector is computed on one thread (torch's threads wait on each other on a
+    busy machine) and gives the same vector as the batch path; the process keeps its setting."""
+    import torch
+
+    from assistant.index import Embedder
+
+    embedder = Embedder()
+    before = torch.get_num_threads()
+    seen: list[int] = []
+    model = embedder.model
+    original = model.encode
+
+    def spying(*args, **kwargs):
+        seen.append(torch.get_num_threads())
+        return original(*args, **kwargs)
+
+    model.encode = spying
+    try:
+        query = embedder.encode_query("chi ha validato la relazione?")
+    finally:
+        del model.encode
+    assert seen == [1] and torch.get_num_threads() == before
+    batch = embedder.encode(["chi ha validato la relazione?"])[0]
+    assert max(abs(a - b) for a, b in zip(query, batch)) < 1e-5
+
+
+def test_torch_threads_wait_passively_unless_configured():
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    code = "import os, assistant; print(os.environ['OMP_WAIT_POLICY'])"
+    env = {k: v for k, v in __import__("os").environ.items() if k != "OMP_WAIT_POLICY"}
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                          check=True).stdout.strip() == "PASSIVE"
+    env["OMP_WAIT_POLICY"] = "ACTIVE"  # an operator's own choice is kept
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                          check=True).stdout.strip() == "ACTIVE"
