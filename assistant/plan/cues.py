@@ -195,6 +195,15 @@ CUE_STEMS = stem_set(
     "registrata dice indica vorrei sapere oiv media medio"
 )
 
+# the words that ask, as written: a question's typo of one of them is read as it ('targhet')
+ASKING_WORDS = tuple(sorted(set("""
+target raggiungimento raggiunto raggiunti obiettivo obiettivi indicatore indicatori scostamento scostamenti
+consuntivo consuntivi preventivo bilancio proventi oneri interventi economici promozionali spese speso
+confronta rispetto variazione andamento anomalie incongruenze controlla verifica bozza scrivi esporta
+sezione capitolo peso pesi area aree strategico strategici operativo operativi quanto quanti quali
+modificati cambiati perche migliore peggiore classifica risorse disponibili sostenute personale
+""".split())))
+
 # every pattern that asks: what the parser counts as understood (its confidence)
 ALL: tuple[re.Pattern[str], ...] = (
     BELOW_TARGET, TARGET_CHANGED, EXPORT, DRAFT, CHECK, EXPLAIN, RANK, COMPARE, LIST, TREE_PLURAL, TABLE_PLURAL, COUNT,

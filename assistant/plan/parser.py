@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz, process
+
 from ingest.textnorm import fold
 
 from . import cues
@@ -68,7 +70,7 @@ class PlanParser:
         return QuestionPlan(text="")
 
     def parse(self, text: str, previous: QuestionPlan | None = None) -> QuestionPlan:
-        folded = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), fold(text))
+        folded = self._spelled(_DOTTED.sub(lambda m: m.group(0).replace(".", ""), fold(text)))
         r = _Reading(folded)
         for m in cues.PLAN_RANGE.finditer(r.text):  # 'Piano 2019-2021' names a document, not years
             r.blank(m.start(1), m.end(1))
@@ -90,6 +92,17 @@ class PlanParser:
         elif previous is None and is_dangling(folded, raw):
             raw = raw.model_copy(update={"dangling": True})
         return normalise(raw)
+
+    def _spelled(self, folded: str) -> str:
+        """The words that ask, spelled right ('targhet' -> 'target', 'raggiungimeto'): a word
+        no name of the store uses and close to a word of `cues.ASKING_WORDS`."""
+        def fix(m: re.Match[str]) -> str:
+            word = m.group(0)
+            if len(word) < 5 or word in STOP or word in cues.ASKING_WORDS or stem(word) in self.index.idf:
+                return word
+            best = process.extractOne(word, cues.ASKING_WORDS, scorer=fuzz.ratio, score_cutoff=90)
+            return best[0] if best else word
+        return _WORD.sub(fix, folded)
 
     # -- scope -----------------------------------------------------------------------------
 
@@ -272,7 +285,9 @@ def _read_cues(r: _Reading, **scope) -> QuestionPlan:
     rank = ("worst" if cues.RANK_WORST.search(t) else "best") if act == "rank" else None
     measure = "count" if cues.COUNT.search(t) else next((m for m, p in cues.MEASURES if p.search(t)), None)
     group = _group(t, folded)
-    subject = "narrative" if cues.NARRATIVE_ONLY.search(folded) else _subject(t, act, measure, r, condition)
+    # 'chi ha validato ...?', 'quando ...?' ask the narrative; 'chi ha fatto peggio tra le aree?' ranks
+    narrative = bool(cues.NARRATIVE_ONLY.search(folded)) and act != "rank"
+    subject = "narrative" if narrative else _subject(t, act, measure, r, condition)
     level = _level(folded, r.refs) if subject == "objective" else None
     if condition == "target_changed" and subject is None and re.search(r"\btarget\b", folded):
         subject = "indicator"  # targets are the indicators'
