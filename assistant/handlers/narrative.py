@@ -3,6 +3,8 @@ sentence of the best passage that answers, then the other passages, each once.""
 
 from __future__ import annotations
 
+from ..plan.cues import CUE_STEMS
+from ..plan.lexicon import stem_set
 from .base import Composed, Context
 from .registry import handler, when
 
@@ -20,6 +22,13 @@ def answer_retrieval(ctx: Context) -> Composed:
         return Composed(intent="retrieval", body="Non ho trovato passaggi del documento che rispondano alla domanda.")
     # a 'why' question is answered by the sentence that gives a cause
     focus = " ".join(words) + (" a causa dovuto per effetto motivo" if plan.act == "explain" else "")
+    asked = _content(plan.text)
+    if asked and not any(asked & stem_set(p.text) for p in passages):
+        # nearest by meaning but sharing no word: say so rather than quote it as the answer
+        lines = ["Nei documenti non trovo un passaggio che ne parli. Il più vicino per significato "
+                 f"({w.label(passages[0].section) or 'testo'}, {w.at(passages[0].label)}):", "",
+                 w.quote(passages[0], limit=250, focus=focus)]
+        return Composed(intent="retrieval", body="\n".join(lines))
     best, rest = passages[0], []
     for p in passages[1:]:
         if p.text != best.text and all(p.text != q.text for q in rest):
@@ -35,3 +44,8 @@ def answer_retrieval(ctx: Context) -> Composed:
                 lines.append(f"**{w.label(p.section)}** ({w.at(p.label)}):")
             lines += [w.quote(p, focus=focus), ""]
     return Composed(intent="retrieval", body="\n".join(lines).strip())
+
+
+def _content(question: str) -> frozenset[str]:
+    """The question's own words (not those that ask: 'quanti', 'dove si parla di')."""
+    return frozenset(s for s in stem_set(question) if s not in CUE_STEMS and len(s) > 2 and not s.isdigit())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -101,7 +102,7 @@ class PlanParser:
             if len(word) < 5 or word in STOP or word in cues.ASKING_WORDS or stem(word) in self.index.idf:
                 return word
             best = process.extractOne(word, cues.ASKING_WORDS, scorer=fuzz.ratio, score_cutoff=90)
-            return best[0] if best else word
+            return best[0] if best and not _is_italian(word) else word
         return _WORD.sub(fix, folded)
 
     # -- scope -----------------------------------------------------------------------------
@@ -210,6 +211,15 @@ class PlanParser:
         kept = [(s, e, w) for s, e, w in raw if w not in STOP and len(w) > 1]
         stems = self.index.normalise([stem(w) for _, _, w in kept])
         return [_Word(s, e, w, st) for (s, e, w), st in zip(kept, stems)]
+
+
+@lru_cache(maxsize=4096)
+def _is_italian(word: str) -> bool:
+    """An Italian word in its own right ('aggiunto' is not a typo of 'raggiunto'): wordfreq's
+    Italian list, loaded only when a word looks like a typo."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "it") >= 2.0
 
 
 def mentions_camera(text: str) -> bool:
