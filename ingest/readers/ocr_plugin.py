@@ -1,4 +1,4 @@
-"""The ocrmypdf plugin of `ingest.readers.ocr`: page progress, and table rulings.
+"""The ocrmypdf plugin of `ingest.readers.ocr`: page progress, table rulings and zones, word gaps.
 
 * Progress: ocrmypdf builds a progress bar for each step from the class this plugin returns;
   the bar of the OCR step counts pages (two half-steps per page) and is created in the thread
@@ -7,6 +7,11 @@
   found (`rulings.find_rulings`) and erased, so that a border touching a letter is not read as
   '|' or 'l'; the lines found are kept per page for `ocr.ocr_pdf`, which draws them into the
   OCR'd page. The OCR jobs run in threads of this process, so a dict under a lock is enough.
+* Zones: the page cut along its rulings (`rulings.zones`: each cell, and the page around the
+  tables) is written next to the image as the UNLV zone file Tesseract reads, so that each
+  cell is read as a block of its own and no text line runs across a cell border.
+* Word gaps: the engine is ocrmypdf's Tesseract, with the word boxes of its hOCR kept apart
+  (`ocr_hocr`) before the text layer is written from them.
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ from PIL import Image
 
 from ..progress import OCR_STAGE
 from .ocr import current_progress
-from .rulings import Ruling, erase, find_rulings
+from .ocr_hocr import separate_words_in_file
+from .rulings import Ruling, erase, find_rulings, zones
 
 # (the job's input file, 0-based page) -> (rulings in OCR image pixels, OCR image size)
 _found: dict[tuple[str, int], tuple[list[Ruling], tuple[int, int]]] = {}
@@ -58,6 +64,20 @@ def get_progressbar_class():
     return PageProgressBar
 
 
+class TableTesseract(tesseract_ocr.TesseractOcrEngine):
+    """ocrmypdf's Tesseract engine, with the words of its hOCR kept apart (`ocr_hocr`)."""
+
+    @staticmethod
+    def generate_hocr(input_file, output_hocr, output_text, options):
+        tesseract_ocr.TesseractOcrEngine.generate_hocr(input_file, output_hocr, output_text, options)
+        separate_words_in_file(Path(output_hocr))
+
+
+@hookimpl
+def get_ocr_engine(options):
+    return TableTesseract() if tesseract_ocr.get_ocr_engine(options) is not None else None
+
+
 @hookimpl
 def filter_ocr_image(page, image: Image.Image) -> Image.Image:
     image = tesseract_ocr.filter_ocr_image(page=page, image=image)  # Tesseract's size limits first
@@ -68,9 +88,18 @@ def filter_ocr_image(page, image: Image.Image) -> Image.Image:
         _found[(str(page.options.input_file), page.pageno)] = (rulings, image.size)
     if not rulings:
         return image
+    _write_zones(page, rulings, image.size, float(dpi[0]))
     cleaned = Image.fromarray(erase(grey, rulings, float(dpi[0])), "L")
     cleaned.info["dpi"] = dpi
     return cleaned
+
+
+def _write_zones(page, rulings: list[Ruling], size: tuple[int, int], dpi: float) -> None:
+    """The page's zones (`rulings.zones`: its cells, and the page around the tables) as the
+    UNLV zone file Tesseract reads next to the image it is given (same name, `.uzn`) in every
+    page segmentation mode that does not find columns itself (4 does not)."""
+    lines = "".join(f"{x} {y} {w} {h} Text\n" for x, y, w, h in zones(rulings, size, dpi))
+    page.get_path("ocr.uzn").write_text(lines, encoding="ascii")
 
 
 def take_rulings(origin: Path) -> dict[int, tuple[list[Ruling], tuple[int, int]]]:

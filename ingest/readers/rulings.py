@@ -159,3 +159,59 @@ def pdf_strokes(rulings: list[Ruling], scale_x: float, scale_y: float, height: f
             ops.append(f"{x:.2f} {height - r.start * scale_y:.2f} m {x:.2f} {height - r.end * scale_y:.2f} l S")
     ops.append("Q")
     return "\n".join(ops).encode("ascii")
+
+
+def zones(rulings: list[Ruling], size: tuple[int, int], dpi: float) -> list[tuple[int, int, int, int]]:
+    """The page cut along its rulings into rectangles (left, top, width, height in pixels)
+    that cover it without overlapping: each cell the rulings enclose, and the rest of the page
+    around and between the tables.
+
+    Tesseract reads each zone as a block of its own, so that a text line never runs from one
+    cell into the next: read whole, a page of table cells set at slightly different heights
+    gets lines made of pieces of neighbouring cells, placed at a height none of them has, and
+    misread. Rows of the grid with the same free runs make one rectangle.
+    """
+    width, height = size
+    scale = 2  # a grid of 2x2 pixels: cells are wide, and the runs are found 4x faster
+    w, h = (width + scale - 1) // scale, (height + scale - 1) // scale
+    walls = np.zeros((h, w), bool)
+    for r in _snapped(rulings, max(2, int(dpi * GAP_INCH))):
+        at = min(int(r.pos) // scale, (h if r.axis == "h" else w) - 1)
+        lo, hi = max(r.start // scale, 0), r.end // scale + 1
+        if r.axis == "h":
+            walls[at, lo:hi] = True
+        else:
+            walls[lo:hi, at] = True
+    open_: dict[tuple[int, int], int] = {}  # a free run (start, end) of the rows above -> its first row
+    out: list[tuple[int, int, int, int]] = []
+    padded = np.ones((h + 1, w + 2), np.int8)
+    padded[:h, 1:-1] = walls
+    for y in range(h + 1):
+        edges = np.diff(padded[y])  # -1: a free run starts, +1: it ends
+        runs = set(zip(np.flatnonzero(edges == -1).tolist(), np.flatnonzero(edges == 1).tolist()))
+        for run in [r for r in open_ if r not in runs]:
+            top = open_.pop(run)
+            out.append((run[0] * scale, top * scale, (run[1] - run[0]) * scale, (y - top) * scale))
+        for run in runs - open_.keys():
+            open_[run] = y
+    least = max(4, int(dpi * MAX_THICK_INCH))  # thinner than a rule's thickness: no text fits
+    return [
+        (x, y, min(zw, width - x), min(zh, height - y))
+        for x, y, zw, zh in out
+        if min(zw, width - x) >= least and min(zh, height - y) >= least
+    ]
+
+
+def _snapped(rulings: list[Ruling], reach: int) -> list[Ruling]:
+    """The rulings with each end that stops short of, or runs just past, a ruling across it
+    (within `reach` pixels) set on that ruling: a cell's side then closes the cell, and a
+    merged cell's edge does not jog by a pixel where a rule meets it (a jog would cut it in two)."""
+    out = []
+    for r in rulings:
+        across = [c.pos for c in rulings if c.axis != r.axis and c.start - reach <= r.pos <= c.end + reach]
+        start = min(across, key=lambda p: abs(p - r.start), default=r.start)
+        end = min(across, key=lambda p: abs(p - r.end), default=r.end)
+        out.append(Ruling(r.axis, r.pos,
+                          int(round(start)) if abs(start - r.start) <= reach else r.start,
+                          int(round(end)) if abs(end - r.end) <= reach else r.end))
+    return out
