@@ -51,13 +51,16 @@ class Settings(BaseSettings):
     max_csv_rows: int = Field(default=100_000, gt=0)
     max_csv_field_chars: int = Field(default=10_000, gt=0)
     max_ingest_seconds: float = Field(default=600, gt=0, description="wall-clock time of one ingestion")
+    max_ocr_page_seconds: float = Field(
+        default=30, ge=0, description="OCR seconds per scanned page not counted against max_ingest_seconds"
+    )
 
     def limits(self) -> Limits:
         return Limits(
             max_file_mb=self.max_file_mb, max_pdf_pages=self.max_pdf_pages,
             max_xlsx_uncompressed_mb=self.max_xlsx_uncompressed_mb, max_xlsx_ratio=self.max_xlsx_ratio,
             max_csv_rows=self.max_csv_rows, max_csv_field_chars=self.max_csv_field_chars,
-            max_seconds=self.max_ingest_seconds,
+            max_seconds=self.max_ingest_seconds, max_ocr_page_seconds=self.max_ocr_page_seconds,
         )
 
     @property

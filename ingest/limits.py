@@ -5,7 +5,10 @@
 checked before reading: the file's size, a PDF's page count, an .xlsx's uncompressed size
 and compression ratio (from the zip directory, before openpyxl opens it). CSV rows and
 field sizes are checked while reading, and a `Deadline` bounds the wall-clock time of the
-whole ingestion, checked at every progress step (page, row, stage).
+whole ingestion, checked at every progress step (page, row, stage). OCR is slow by nature (a
+few seconds a page on a quiet machine, many times that on a busy one): each scanned page
+recognised moves the deadline on by the time it took, up to `max_ocr_page_seconds`, so that
+a long scan that makes progress is read, and a page that stalls still runs into the limit.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ class Limits(BaseModel):
     max_csv_rows: int = Field(100_000, gt=0)
     max_csv_field_chars: int = Field(10_000, gt=0)
     max_seconds: float = Field(600, gt=0)
+    # OCR time of one scanned page that does not count against max_seconds (see Deadline)
+    max_ocr_page_seconds: float = Field(30, ge=0)
 
 
 DEFAULT_LIMITS = Limits()
@@ -108,26 +113,44 @@ def csv_field_exceeded(line: int, name: str, limits: Limits) -> LimitExceeded:
 
 
 class Deadline:
-    """The wall-clock budget of one ingestion."""
+    """The wall-clock budget of one ingestion, with an allowance per page recognised by OCR."""
 
     def __init__(self, name: str, limits: Limits, clock=time.monotonic):
         self.name = name
         self.seconds = limits.max_seconds
+        self.page_seconds = limits.max_ocr_page_seconds
         self._clock = clock
         self._end = clock() + limits.max_seconds
+        self._ocr: tuple[float, int] | None = None  # (time, pages done) at the last OCR step
+        self.ocr_allowance = 0.0  # seconds added for pages recognised so far
 
     def check(self, stage: str = "") -> None:
         if self._clock() > self._end:
             during = f" durante «{stage}»" if stage else ""
+            ocr = (f" (più fino a {fmt_number(self.page_seconds, 0)} secondi per pagina letta con l'OCR)"
+                   if self._ocr is not None else "")
             raise LimitExceeded(
-                f"lettura interrotta{during}: supera il tempo massimo di {fmt_number(self.seconds, 0)} secondi",
+                f"lettura interrotta{during}: supera il tempo massimo di {fmt_number(self.seconds, 0)} secondi{ocr}",
                 path=self.name,
             )
 
+    def ocr_progress(self, done: int) -> None:
+        """`done` pages recognised so far: the time since the last OCR step, up to the allowance
+        for the pages done since, no longer counts."""
+        now = self._clock()
+        if self._ocr is not None and done > self._ocr[1]:
+            credit = min(now - self._ocr[0], self.page_seconds * (done - self._ocr[1]))
+            self._end += credit
+            self.ocr_allowance += credit
+        self._ocr = (now, done)
+
     def wrap(self, progress):
         """A progress callback that checks the deadline at every step, then reports it."""
+        from .progress import OCR_STAGE
 
         def step(stage: str, done: int, total: int) -> None:
+            if stage == OCR_STAGE:
+                self.ocr_progress(done)
             self.check(stage)
             if progress:
                 progress(stage, done, total)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 
-import numpy as np
 import pdfplumber
 import pytest
 from PIL import Image, ImageDraw, ImageFont
@@ -121,6 +120,7 @@ def _cells_at_different_heights() -> bytes:
     return buffer.getvalue()
 
 
+@pytest.mark.slow  # OCR
 def test_lines_of_neighbouring_cells_are_read_at_their_own_height():
     """Read as one block, Tesseract makes lines of pieces of neighbouring cells ('ei servizi',
     'ai dazi') placed at a height none of them has; read by zones, each line is its own."""
@@ -129,7 +129,7 @@ def test_lines_of_neighbouring_cells_are_read_at_their_own_height():
     with pdfplumber.open(io.BytesIO(ocr_pdf(_cells_at_different_heights(), "celle.pdf", [1]))) as pdf:
         lines = pdf.pages[0].extract_text_lines(return_chars=False)
     read = [(line["text"], line["top"] * DPI / 72) for line in lines]
-    for left, top, printed in _CELLS:
+    for _left, top, printed in _CELLS:
         for i, text in enumerate(printed):
             found = [y for t, y in read if text in t]
             assert found, (text, read)
