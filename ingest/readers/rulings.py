@@ -73,8 +73,10 @@ def _lines(dark: np.ndarray, axis: Literal["h", "v"], dpi: float) -> list[Ruling
     # one object per stroke: small gaps along a row closed (a 1-D max then min filter: a third
     # of the time of a 2-D binary closing, the same lines), then the rows of a thick or slightly
     # tilted line joined by 8-connectivity
-    along = runs.view(np.uint8)
-    joined = ndimage.minimum_filter1d(ndimage.maximum_filter1d(along, gap, axis=1), gap, axis=1).view(bool) | runs
+    joined = runs.copy()
+    rows = np.flatnonzero(runs.any(axis=1))  # a row with no run stays empty: filter the others only
+    along = np.ascontiguousarray(runs[rows]).view(np.uint8)
+    joined[rows] |= ndimage.minimum_filter1d(ndimage.maximum_filter1d(along, gap, axis=1), gap, axis=1).view(bool)
     labels, _ = ndimage.label(joined, structure=np.ones((3, 3), bool))
     out = []
     for index, box in enumerate(ndimage.find_objects(labels), start=1):
