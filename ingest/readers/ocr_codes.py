@@ -43,13 +43,15 @@ def known_titles(blocks: tuple[Block, ...]) -> dict[str, str]:
     return {key: max(codes, key=codes.get) for key, codes in votes.items()}
 
 
-def restore_code(cell: str, titles: dict[str, str]) -> str:
+def restore_code(cell: str, titles: dict[str, str] | _Titles) -> str:
     """The cell with its objective code given back where OCR garbled it and the words after it
     are a known title: one or two short tokens where the code was ('11', 'L1,', 'csi 5'), or a
     code with its points misplaced ('1.21' for '1.2.1'). A title printed without a code, or
     with a code that differs in its digits, is left as printed."""
     if not cell:
         return cell
+    if not isinstance(titles, _Titles):
+        titles = _Titles(titles)
     tokens = cell.split(" ")
     best: tuple[tuple[float, int, float, str], int, re.Match | None] | None = None
     for n in range(3):
@@ -81,31 +83,45 @@ def _digits(code: str) -> str:
     return re.sub(r"\D", "", code)
 
 
-def _known(text: str, titles: dict[str, str]) -> tuple[float, int, float, str] | None:
+class _Titles:
+    """The known titles with a matcher each (difflib keeps what it learns of its second
+    sequence, so each title is indexed once, not once per cell), and the answers so far (a
+    document repeats its titles in many cells)."""
+
+    def __init__(self, titles: dict[str, str]):
+        self.items = [(t, code, difflib.SequenceMatcher(None, "", t)) for t, code in titles.items() if len(t) >= 12]
+        self.seen: dict[str, tuple[float, int, float, str] | None] = {}
+
+
+def _known(text: str, titles: _Titles) -> tuple[float, int, float, str] | None:
     """(same first letter, length, likeness, code) of the known title `text` starts with,
     nearly letter for letter: aligned on its first letter, then the longest ('1.2.1.1 Punto
     Impresa Digitale (PID) (art. 67...' over '1.2.1 Punto Impresa Digitale (PID)')."""
     key = _key(text)
     if len(key) < 12:
         return None
+    if key in titles.seen:
+        return titles.seen[key]
     found: tuple[float, int, str] | None = None
-    for title, code in titles.items():
-        if len(title) < 12 or len(title) > len(key) + 2:
+    for title, code, matcher in titles.items:
+        if len(title) > len(key) + 2:
             continue
-        matcher = difflib.SequenceMatcher(None, key[: len(title)], title)
+        matcher.set_seq1(key[: len(title)])
         if matcher.quick_ratio() < _SIMILAR or (ratio := matcher.ratio()) < _SIMILAR:
             continue
         hit = (float(key[0] == title[0]), len(title), round(ratio, 2), code)
         if found is None or hit[:3] > found[:3]:
             found = hit
+    titles.seen[key] = found
     return found
 
 
 def restore_codes(stream: BlockStream, pages: set[int]) -> BlockStream:
     """The stream with the objective codes of the cells of `pages` restored where lost."""
-    titles = known_titles(stream.blocks)
-    if not titles:
+    known = known_titles(stream.blocks)
+    if not known:
         return stream
+    titles = _Titles(known)
     blocks = [
         replace(b, cells=tuple(restore_code(c, titles) for c in b.cells))
         if isinstance(b, Row) and b.loc.page in pages else b
