@@ -221,8 +221,10 @@ def test_one_unreadable_value_of_a_scanned_row_leaves_the_row_with_a_finding(mon
     score_report(report), check_report(report)  # a row without one of its values is scored and checked
 
 
-@pytest.mark.parametrize("cells,scanned", [({_ACTUAL: "SS %"}, False), ({_ACTUAL: "SS %", _TARGET: "SS"}, True)])
-def test_an_unreadable_value_off_a_scan_or_two_in_a_row_drop_the_row(cells, scanned):
+@pytest.mark.parametrize("cells,scanned", [
+    ({_ACTUAL: "SS %"}, False), ({_ACTUAL: "SS %", _TARGET: "SS", _MEASURES: "on. / CONA"}, True),
+])
+def test_an_unreadable_value_off_a_scan_or_no_readable_value_drop_the_row(cells, scanned):
     from conftest import RELAZIONE_TXT
     from ingest.readers.text import read_text
     from ingest.tables import parse_tables
@@ -231,6 +233,19 @@ def test_an_unreadable_value_off_a_scan_or_two_in_a_row_drop_the_row(cells, scan
     tables = parse_tables(stream)
     assert tables.indicator_count == 127
     assert [f.kind for f in tables.problems] == [FindingKind.row_not_parsed]
+
+
+def test_two_unreadable_values_of_a_scanned_row_leave_the_row_with_two_findings():
+    from conftest import RELAZIONE_TXT
+    from ingest.readers.text import read_text
+    from ingest.tables import parse_tables
+
+    stream = _with_row_scanned(read_text(RELAZIONE_TXT.read_bytes(), RELAZIONE_TXT.name), _ROW_LINE,
+                               {_ACTUAL: "CONA", _MEASURES: "on."}, True)
+    tables = parse_tables(stream)
+    assert tables.indicator_count == 128
+    unread = [f for f in tables.problems if f.kind == FindingKind.unparseable_number]
+    assert sorted(f.printed for f in unread) == ["CONA", "on."] and all(f.source.page == 5 for f in unread)
 
 
 def _one_page_pdf(content: bytes) -> bytes:

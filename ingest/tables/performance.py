@@ -215,15 +215,15 @@ class PerformanceTable:
         )
 
     def _values(self, cells, loc: Loc) -> list:
-        """Each (parser, cell) read. On a page read by OCR, one value that cannot be read is left
-        out with a finding and the row stays (a scan's other numbers are still worth having);
-        more than one, or anywhere else, the row is not read."""
+        """Each (parser, cell) read. On a page read by OCR, a value that cannot be read is left
+        out with a finding and the row stays (its name, weights and the scan's other numbers are
+        still worth having), as long as one of its values reads; anywhere else, the row is not read."""
         values, unread = [], []
         for parse, cell in cells:
             try:
                 values.append(parse(cell))
             except NumberError:
-                if loc.page not in self.ocr_pages or unread:
+                if loc.page not in self.ocr_pages or len(unread) == len(cells) - 1:
                     raise
                 unread.append(cell)
                 values.append(None)
