@@ -33,6 +33,10 @@ _CONFUSABLE = "".join(_DIGIT_LIKE)
 # a target's operator read as one to three stray characters: 'SE 90,00 %', 'dia 75,00 %'
 _GARBLED_OPERATOR = re.compile(r"^(?P<junk>[^\d\s(+\-−]{1,3})\s+(?P<rest>\d[\d.,]*\s*(?:N\.|%|€))$")
 _OPERATOR = re.compile(r"^(>=|<=|=)\s*\d")
+# a speck or the operator's own bars read again as a letter no digit looks like, between the
+# operator and the number: '>=ESN.' ('>= 5 N.'), '>=E1N.'
+_NO_DIGIT = "".join(c for c in "ABCDEFHJKMPRUVWXYacdefhjkmnprtuvwxy" if c not in _DIGIT_LIKE)
+_OPERATOR_SPECK = re.compile(rf"^(>=|<=|=)\s*[{_NO_DIGIT}]{{1,2}}(?=[{re.escape(_CONFUSABLE)}\d])")
 _VALUE_CHARS = set("0123456789.,%€N/()+-*<>=≥≤ ")
 _UNIT_N = re.compile(r"(?<=[\d\s/(])N(?:\s*[.,:;]+|i\b)?(?![A-Za-z])|^N(?:\s*[.,:;]+|i\b)?(?![A-Za-z])")  # 'N', 'N,', 'N..', 'Ni'
 _LOOKALIKE_RUN = re.compile(
@@ -46,7 +50,7 @@ def looks_like_value(cell: str) -> bool:
     if not text or not any(c.isdigit() for c in text) and not re.search(r"N[.,:;i]*$|N\.|%|€", text):
         return False
     letters = [c for c in text if c.isalpha() and c != "N"]
-    words = re.findall(r"[A-Za-zÀ-ÿ]{3,}", text)
+    words = re.findall(r"[A-Za-zÀ-ÿ]{3,}", re.sub(r"N(?=[.,:;]|$)", " ", text))  # the unit 'N.' is no word's end
     return not words and len(letters) <= max(2, len(text) // 4)
 
 
@@ -57,6 +61,7 @@ def repair_value(cell: str) -> str:
     text = " ".join(cell.split())
     text = re.sub(r"^[|'‘’`]+|[|'‘’`]+$|\s+[-–]$", "", text).strip()  # a rule's remains, a speck
     text = re.sub(r"(?<=[\d%€.])\s+[a-zà-ù]$", "", text)  # a lone letter after the value: '25% z'
+    text = _OPERATOR_SPECK.sub(r"\1 ", text)
     text = re.sub(r"(?<=\d);(?=\d)", ",", text)  # '98;56' -> '98,56'
     text = re.sub(r"(?<=[\d.]):(?=\d)|(?<=\d)\.:", lambda m: "." if m.group(0) == ":" else ".", text)
     text = re.sub(r"(?<=\d)\.(?=\s*(?:%|€))", "", text)  # '93,62. %' -> '93,62 %'
