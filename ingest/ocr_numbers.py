@@ -101,7 +101,22 @@ def repair_cells(cells: list[str], operator: str | None = None) -> list[str] | N
             repaired = f"{operator} {repair_value(m['rest'])}"
         if repaired != cell and _reads(repaired):
             fixed[i] = repaired
+        elif (code := repair_kpi_code(cell)) != cell:
+            fixed[i] = code
     return fixed if fixed != cells else None
+
+
+# a KPI code ('EC05.1': letters, digits, a point, digits) with digits read as letters: 'ECOS.1'
+_KPI_LOOKALIKE = re.compile(rf"^(?P<prefix>[A-Z]{{2}})(?P<number>[{re.escape(_CONFUSABLE)}0-9]{{1,3}})\.(?P<part>\d{{1,3}})$")
+
+
+def repair_kpi_code(cell: str) -> str:
+    """'ECOS.1' -> 'EC05.1': after a two-letter prefix, the letters that look like digits where
+    the code's number stands (the part after the point read as digits); anything else unchanged."""
+    m = _KPI_LOOKALIKE.match(cell.strip())
+    if not m or m["number"].isdigit():
+        return cell
+    return f"{m['prefix']}{''.join(_DIGIT_LIKE.get(c, c) for c in m['number'])}.{m['part']}"
 
 
 def printed_operator(cell: str) -> str | None:

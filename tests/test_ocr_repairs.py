@@ -99,6 +99,15 @@ def test_words_and_codes_are_left_alone(cell):
     assert repair_value(cell) == cell
 
 
+@pytest.mark.parametrize("read,fixed", [("ECOS.1", "EC05.1"), ("ESl2.3", "ES12.3"), ("EC05.1", "EC05.1"),
+                                        ("ASL.x", "ASL.x"), ("Ecos.1", "Ecos.1")])
+def test_kpi_codes_get_their_digits_back(read, fixed):
+    from ingest.ocr_numbers import repair_kpi_code
+
+    assert repair_kpi_code(read) == fixed
+    assert repair_cells(["50,%", read, "Indice di struttura primario"]) == (None if read == fixed else ["50,%", fixed, "Indice di struttura primario"])
+
+
 def test_only_cells_that_do_not_read_are_repaired_and_the_change_is_a_finding():
     cells = ["33,33. %", "Area 2 - Sviluppo e valorizzazione del territorio", "100,%", "1N.", "SS N."]
     fixed = repair_cells(cells)
