@@ -19,7 +19,6 @@ from ingest.readers.registry import formats_label
 from .cli_output import (
     document_table,
     emit_json,
-    err,
     error_line,
     fail,
     finding_table,
@@ -29,6 +28,7 @@ from .cli_output import (
     out,
     print_details,
     progress_bar,
+    say,
     say_error,
     version_table,
     warn_read,
@@ -116,7 +116,7 @@ def ingest(
             say_error(error_line(exc, str(path), verbose))
             failures += 1
             continue
-        out.print(f"OK {ingest_summary(outcome)}", markup=False, highlight=False, soft_wrap=True)
+        out().print(f"OK {ingest_summary(outcome)}", markup=False, highlight=False, soft_wrap=True)
         warn_read(path.name, outcome.read_warnings, verbose)
     if failures:
         raise typer.Exit(1)
@@ -137,12 +137,12 @@ def extract(
         if format is Fmt.json:
             emit_json(result)
             return
-        out.print(indicator_table(result.indicators))
+        out().print(indicator_table(result.indicators))
         root = result.objectives
-        out.print(f"Raggiungimento Ente: {number_text(root.achievement, 2)}% ({root.evaluation})", markup=False)
-        out.print(finding_table(result.findings))
+        out().print(f"Raggiungimento Ente: {number_text(root.achievement, 2)}% ({root.evaluation})", markup=False)
+        out().print(finding_table(result.findings))
         if result.layout is not None:
-            out.print(layout_table(result.layout))
+            out().print(layout_table(result.layout))
 
 
 @app.command()
@@ -161,7 +161,7 @@ def indicators(
         elif format is ListFmt.csv:
             sys.stdout.write(indicator_csv(records))
         else:
-            out.print(indicator_table(records))
+            out().print(indicator_table(records))
 
 
 @app.command()
@@ -177,7 +177,7 @@ def findings(
         if format is Fmt.json:
             emit_json({"ente": view.ente, "year": view.year, "findings": records})
         else:
-            out.print(finding_table(records))
+            out().print(finding_table(records))
 
 
 @app.command()
@@ -193,13 +193,13 @@ def documents(
             if format is Fmt.json:
                 emit_json({"documents": docs})
             else:
-                out.print(document_table(docs))
+                out().print(document_table(docs))
             return
         versions = numbered(ws.documents(history=True))
         if format is Fmt.json:
             emit_json({"documents": versions})
         else:
-            out.print(version_table(versions))
+            out().print(version_table(versions))
 
 
 @app.command()
@@ -208,7 +208,7 @@ def restore(ref: str = typer.Argument(..., help="sha256 (anche abbreviato) o id 
     with errors():
         with progress_bar() as progress:
             result = Workspace().restore(ref, progress)
-        out.print(restore_line(result), markup=False, highlight=False, soft_wrap=True)
+        out().print(restore_line(result), markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -233,7 +233,7 @@ def search(
         for q in filter(None, queries):
             hits = ws.search(q, k, year=year, section=section, kind=kind, ente=ente, mode=mode.value)
             if fmt is SearchFmt.table:
-                out.print(hit_table(q, hits))
+                out().print(hit_table(q, hits))
                 continue
             record = {"query": q, "hits": [h.model_dump(mode="json") for h in hits]}
             if fmt is SearchFmt.json and query != "-":
@@ -250,7 +250,7 @@ def remove(ref: str = typer.Argument(..., help="sha256 (anche abbreviato), nome 
         doc = Workspace().remove(ref)
         note = ("; le versioni precedenti restano nello storico (relazione documents --history, relazione restore)"
                 if doc.current else " (versione precedente)")
-        out.print(f"Rimosso {doc.source_file} ({doc.kind} {doc.year}, {doc.sha256[:12]}){note}", markup=False)
+        out().print(f"Rimosso {doc.source_file} ({doc.kind} {doc.year}, {doc.sha256[:12]}){note}", markup=False)
 
 
 class AskFmt(str, Enum):
@@ -358,9 +358,9 @@ def ask(
         if format is AskFmt.text:
             sys.stdout.write(answer.markdown())
             for path in files:
-                err.print(f"Scritto {path}", markup=False, highlight=False)
+                say(f"Scritto {path}")
             status = "verificata" if answer.verified else "NON verificata: " + "; ".join(answer.unverified_numbers)
-            err.print(f"[{status}] {answer.note or ''}".rstrip(), markup=False, highlight=False)
+            say(f"[{status}] {answer.note or ''}".rstrip())
         else:
             indent = 2 if format is AskFmt.json else None
             sys.stdout.write(json.dumps(_answer_json(answer, files), ensure_ascii=False, indent=indent) + "\n")
@@ -387,7 +387,7 @@ def draft(
         result = _assistant().draft(section.value, year, ente)
         if output:
             output.write_text(result.markdown, encoding="utf-8")
-            out.print(f"Scritto {output}", markup=False)
+            out().print(f"Scritto {output}", markup=False)
         else:
             sys.stdout.write(result.markdown)
         if not result.verified:
@@ -408,7 +408,7 @@ def export(
             paths = _assistant().export(year, output, ente, docx=docx)
             progress("capitoli", 1, 1)
         for path in paths:
-            out.print(str(path), markup=False)
+            out().print(str(path), markup=False)
 
 
 def main() -> None:  # pragma: no cover

@@ -7,12 +7,11 @@ from __future__ import annotations
 import json
 import sys
 from contextlib import contextmanager
-from typing import Iterator
+from functools import cache
+from typing import TYPE_CHECKING, Iterator
 
 import typer
 from pydantic import BaseModel
-from rich.console import Console
-from rich.table import Table
 
 from ingest.diagnostics import count_of, summary
 from ingest.model import STRATEGY_LABELS, Layout
@@ -20,13 +19,42 @@ from ingest.progress import stage_label
 
 from .formats import error_message, number_text, quantity_text
 
-out = Console()
-err = Console(stderr=True)
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+
+# rich is imported by the first table or styled line: `relazione ask` prints neither
+@cache
+def out() -> "Console":
+    from rich.console import Console
+
+    return Console()
+
+
+@cache
+def err() -> "Console":
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _table(**options) -> "Table":
+    from rich.table import Table
+
+    return Table(**options)
+
+
+def say(line: str) -> None:
+    """A plain line on stderr (no markup, no wrapping), without loading rich."""
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+
 DETAILS_HINT = " (dettagli del lettore PDF con --verbose)"
 
 
 def say_error(line: str) -> None:
-    err.print(line, markup=False, highlight=False, soft_wrap=True)
+    err().print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -42,7 +70,7 @@ def error_line(exc: BaseException, name: str | None = None, verbose: bool = Fals
 def print_details(lines, verbose: bool) -> None:
     if verbose:
         for line in lines:
-            err.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
+            err().print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
 
 
 @contextmanager
@@ -51,7 +79,7 @@ def progress_bar() -> Iterator:
 
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, transient=True, disable=not err.is_terminal,
+        console=err(), transient=True, disable=not err().is_terminal,
     ) as bar:
         tasks: dict[str, int] = {}
 
@@ -74,7 +102,7 @@ def emit_json(value: BaseModel | list | dict) -> None:
 
 
 def indicator_table(records) -> Table:
-    table = Table(show_lines=False)
+    table = _table(show_lines=False)
     for column in ("Obiettivo", "Indicatore", "Peso", "Consuntivo", "Target", "Raggiung.", "Valutazione", "Fonte"):
         table.add_column(column, overflow="fold")
     for r in records:
@@ -92,7 +120,7 @@ def indicator_table(records) -> Table:
 
 
 def finding_table(records) -> Table:
-    table = Table(show_lines=True)
+    table = _table(show_lines=True)
     for column in ("Tipo", "Gravità", "Dove", "Descrizione"):
         table.add_column(column, overflow="fold")
     for f in records:
@@ -107,12 +135,12 @@ def warn_read(name: str, lines: tuple[str, ...], verbose: bool) -> None:
     if not lines:
         return
     hint = "" if verbose else " (dettagli con --verbose)"
-    err.print(f"Avviso: {name}: {summary(count_of(lines))}, letto comunque{hint}", markup=False, highlight=False, soft_wrap=True)
+    err().print(f"Avviso: {name}: {summary(count_of(lines))}, letto comunque{hint}", markup=False, highlight=False, soft_wrap=True)
     print_details(lines, verbose)
 
 
 def document_table(docs) -> Table:
-    table = Table()
+    table = _table()
     for column in ("Tipo", "Anno", "Ente", "File", "Indicatori", "sha256", "Sintetico"):
         table.add_column(column)
     for d in docs:
@@ -123,7 +151,7 @@ def document_table(docs) -> Table:
 
 def version_table(versions) -> Table:
     """Every version of every document (`versions.numbered`), the current ones marked."""
-    table = Table()
+    table = _table()
     for column in ("Tipo", "Anno", "Ente", "Versione", "Corrente", "File", "Indicatori", "Caricato il", "sha256"):
         table.add_column(column)
     for v in versions:
@@ -133,7 +161,7 @@ def version_table(versions) -> Table:
 
 
 def hit_table(query: str, hits) -> Table:
-    table = Table(title=query, show_lines=True, title_justify="left", expand=True)
+    table = _table(title=query, show_lines=True, title_justify="left", expand=True)
     table.add_column("#", width=2)
     table.add_column("Sezione", max_width=24, overflow="fold")
     table.add_column("Fonte", max_width=24, overflow="fold")
@@ -148,7 +176,7 @@ def hit_table(query: str, hits) -> Table:
 
 def layout_table(layout: Layout) -> Table:
     title = f"Come sono state lette le tabelle (lettore: {layout.reader})"
-    table = Table(title=title, show_lines=True, title_justify="left")
+    table = _table(title=title, show_lines=True, title_justify="left")
     for column in ("N.", "Dove", "Metodo", "Righe", "Colonne", "Righe con colonne non assegnate"):
         table.add_column(column, overflow="fold")
     for t in layout.tables:

@@ -26,6 +26,7 @@ Any other text is a "free" id (a caller's own name for a fact): kept as it is.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal, Union
 
 from pydantic import BaseModel, ConfigDict
@@ -130,6 +131,7 @@ def _split_args(text: str) -> list[str]:
 AnyId = Union[FactId, str]
 
 
+@lru_cache(maxsize=1 << 16)  # a book's ids are parsed once per finding; FactId is frozen
 def try_parse(text: str) -> FactId | None:
     """The typed id of `text`, or None when it is not a fact id (a book may hold free ids)."""
     try:

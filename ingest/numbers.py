@@ -11,12 +11,21 @@ from __future__ import annotations
 import ast
 import re
 from decimal import Decimal, DivisionByZero, InvalidOperation
+from functools import lru_cache
 
+from babel import Locale
 from babel.numbers import NumberFormatError, parse_decimal
 
 from .model import Operator, Quantity, Target
 
 LOCALE = "it_IT"
+
+
+@lru_cache(maxsize=1)
+def _locale() -> Locale:
+    """babel parses a locale name at every call: the Locale once (a tenth of a view's checks)."""
+    return Locale.parse(LOCALE)
+
 
 # '1.150', '13.092.700,00', '100,', '-15,23', '0', '1150'
 _NUM = r"[-−]?\d{1,3}(?:\.\d{3})+(?:,\d*)?|[-−]?\d+(?:,\d*)?"
@@ -43,7 +52,7 @@ def parse_number(token: str) -> tuple[Decimal, int]:
     if not text:
         raise NumberError("cella vuota")
     try:
-        value = parse_decimal(text, locale=LOCALE, strict=True)
+        value = parse_decimal(text, locale=_locale(), strict=True)
     except NumberFormatError as exc:
         raise NumberError(f"numero non valido: {token!r}") from exc
     decimals = len(text.split(",", 1)[1]) if "," in text else -1

@@ -1,7 +1,7 @@
 """Italian text normalisation, light enough for any layer: folding names for matching
 (indicators across a Piano, a Relazione and a CSV), content-word stems (questions, names,
-causes) and the terms of the lexical index (BM25). The Snowball stemmer and the stopword
-list are imported at their first use."""
+causes) and the terms of the lexical index (BM25). The Snowball stemmer (PyStemmer, the C
+build of Snowball's Italian algorithm) and the stopword list are imported at their first use."""
 
 from __future__ import annotations
 
@@ -68,9 +68,12 @@ def stopwords() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _stemmer():
-    import snowballstemmer
+    # PyStemmer, not the pure-Python snowballstemmer package: the same Snowball algorithm and
+    # stems (checked on every word of the corpus and the tests), about 50x faster per word, and
+    # its import does not load the 34 other languages' stemmers (cold start of `relazione ask`)
+    import Stemmer
 
-    return snowballstemmer.stemmer("italian")
+    return Stemmer.Stemmer("italian")
 
 
 @lru_cache(maxsize=200_000)

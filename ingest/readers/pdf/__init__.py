@@ -19,10 +19,11 @@ import io
 
 from ...errors import UnreadableFile
 from ...model import Layout
-from .. import ocr
 from ..blocks import BlockStream
 from ..registry import PageProgress, Reader
-from .document import read_document
+
+# the page readers (.document) and OCR (..ocr) are imported by the reading functions: listing
+# the formats (`registry.readers()`, the CLI's help) must not load them
 
 ProgressFn = PageProgress
 
@@ -54,6 +55,8 @@ def _open(data: bytes, name: str):
 def read_pdf(data: bytes, name: str, progress: ProgressFn | None = None, *, scanned_ok: bool = False) -> BlockStream:
     """Blocks of every page. Scanned pages (no text layer, a page-wide image) go through OCR
     first (`ocr.py`) and the OCR'd file is read again; `scanned_ok` is that second reading."""
+    from .. import ocr
+
     stream, scanned = read_pages(data, name, progress, scanned_ok=scanned_ok)
     if scanned:
         ocr_data = ocr.ocr_pdf(data, name, scanned, progress)
@@ -66,6 +69,8 @@ def read_pages(
 ) -> tuple[BlockStream, list[int]]:
     """The blocks of a PDF's pages read from their text layer, and the pages that are scans
     with no text layer (skipped here; empty unless `scanned_ok` is False)."""
+    from .document import read_document
+
     pdf = _open(data, name)
     try:
         total = len(pdf.pages)
