@@ -39,31 +39,34 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable, Protocol
+from typing import Callable, Iterable, Iterator, Protocol
 
 from cachetools import LRUCache
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import defer, sessionmaker
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.engine import Connection, RootTransaction
 
 from ingest.model import Report
 
 from .chunks import Chunk
 from .store_schema import (
     ALL,
+    DOCUMENT_COLUMNS,
     WRITE,
-    Base,
-    ChunkRow,
     DocumentInfo,
-    DocumentRow,
-    GenerationRow,
     SaveResult,
     bump,
     chunk_of,
+    chunks,
     document_info,
+    documents,
+    generations,
     lock_for_writing,
     make_engine,
+    metadata,
     migrate,
 )
+
+D, C, G = documents.c, chunks.c, generations.c
 
 __all__ = ["DocumentInfo", "IndexWriter", "SaveResult", "Store"]
 
@@ -92,10 +95,9 @@ class Store:
     def __init__(self, url: str):
         self.url = url
         self.engine = make_engine(url)
-        Base.metadata.create_all(self.engine)
+        metadata.create_all(self.engine)
         migrate(self.engine)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._writes = sessionmaker(self.engine.execution_options(**{WRITE: True}), expire_on_commit=False)
+        self._writer = self.engine.execution_options(**{WRITE: True})  # BEGIN IMMEDIATE on SQLite
         self._reports: LRUCache[str, Report] = LRUCache(REPORT_CACHE)
         self._documents: LRUCache[str, tuple[str, list[DocumentInfo]]] = LRUCache(DOCUMENT_CACHE)
         self._lock = threading.Lock()
@@ -121,17 +123,13 @@ class Store:
         return list(docs)
 
     def _read_documents(self, ente: str | None, history: bool = False) -> list[DocumentInfo]:
-        with self._sessions() as s:
-            q = (
-                select(DocumentRow)
-                .options(defer(DocumentRow.report_json))  # the whole Report is read by `report` only
-                .order_by(DocumentRow.ente, DocumentRow.year, DocumentRow.kind, DocumentRow.ingested_at)
-            )
-            if ente:
-                q = q.where(DocumentRow.ente == ente)
-            if not history:
-                q = q.where(DocumentRow.current.is_(True))
-            return [document_info(r) for r in s.scalars(q)]
+        q = select(*DOCUMENT_COLUMNS).order_by(D.ente, D.year, D.kind, D.ingested_at)  # the Report: `report`
+        if ente:
+            q = q.where(D.ente == ente)
+        if not history:
+            q = q.where(D.current.is_(True))
+        with self.engine.connect() as c:
+            return [document_info(r) for r in c.execute(q)]
 
     @contextmanager
     def pinned(self):
@@ -161,14 +159,13 @@ class Store:
         return list(self._memo(("enti",), self._read_enti))  # type: ignore[arg-type]
 
     def _read_enti(self) -> list[str]:
-        with self._sessions() as s:
-            q = select(GenerationRow.ente).where(GenerationRow.ente != ALL, GenerationRow.documents > 0)
-            return sorted(s.scalars(q))
+        with self.engine.connect() as c:
+            return sorted(c.scalars(select(G.ente).where(G.ente != ALL, G.documents > 0)))
 
     def document_ids(self) -> set[str]:
         """The ids of the current documents."""
-        with self._sessions() as s:
-            return set(s.scalars(select(DocumentRow.id).where(DocumentRow.current.is_(True))))
+        with self.engine.connect() as c:
+            return set(c.scalars(select(D.id).where(D.current.is_(True))))
 
     def find(self, ref: str, history: bool = False) -> DocumentInfo | None:
         """A document by id, sha256 (or a prefix of at least 8 characters) or file name: a
@@ -186,11 +183,11 @@ class Store:
             cached = self._reports.get(document_id)
         if cached is not None:
             return cached
-        with self._sessions() as s:
-            row = s.get(DocumentRow, document_id)
-            if row is None:
-                raise KeyError(document_id)
-            report = Report.model_validate_json(row.report_json)
+        with self.engine.connect() as c:
+            data = c.scalar(select(D.report_json).where(D.id == document_id))
+        if data is None:
+            raise KeyError(document_id)
+        report = Report.model_validate_json(data)
         with self._lock:
             self._reports[document_id] = report
         return report
@@ -204,16 +201,16 @@ class Store:
         return out
 
     def chunks(self, ente: str | None = None) -> list[Chunk]:
-        with self._sessions() as s:
-            q = (
-                select(ChunkRow)
-                .join(DocumentRow, DocumentRow.id == ChunkRow.document_id)
-                .where(DocumentRow.current.is_(True))
-                .order_by(ChunkRow.document_id, ChunkRow.ordinal)
-            )
-            if ente:
-                q = q.where(ChunkRow.ente == ente)
-            return [chunk_of(r) for r in s.scalars(q)]
+        q = (
+            select(chunks)
+            .join(documents, D.id == C.document_id)
+            .where(D.current.is_(True))
+            .order_by(C.document_id, C.ordinal)
+        )
+        if ente:
+            q = q.where(C.ente == ente)
+        with self.engine.connect() as c:
+            return [chunk_of(r) for r in c.execute(q)]
 
     def generation(self, ente: str | None = None) -> str:
         """A token that changes whenever a document of `ente` (of any Ente when None) is added
@@ -221,8 +218,8 @@ class Store:
         return self._memo(("generation", ente), lambda: self._read_generation(ente))  # type: ignore[return-value]
 
     def _read_generation(self, ente: str | None) -> str:
-        with self._sessions() as s:
-            token = s.scalar(select(GenerationRow.token).where(GenerationRow.ente == (ente or ALL)))
+        with self.engine.connect() as c:
+            token = c.scalar(select(G.token).where(G.ente == (ente or ALL)))
         return token or "empty"
 
     # -- writing ------------------------------------------------------------------------------
@@ -238,120 +235,115 @@ class Store:
         """Store a report as the current version of its Ente, year and kind (and its chunks in
         the index) as one transaction; see the module doc. `guard(current, its report)` runs
         inside the transaction when there is a current version and may raise to refuse."""
-        with self._writes() as s:
-            try:
-                lock_for_writing(s)
-                same = list(s.scalars(select(DocumentRow).where(DocumentRow.sha256 == report.sha256)))
-                if any(r.current for r in same):
-                    s.rollback()
-                    info = document_info(next(r for r in same if r.current))
-                    return SaveResult(document=info, replaced=(), chunks=0, unchanged=True)
-                demoted = self._current_rows(s, report.ente, report.year, report.kind)
-                if guard is not None:
-                    for row in demoted:
-                        guard(document_info(row), self.report(row.id))
-                # an earlier version with the same bytes is parsed anew (the reader may have improved)
-                row, chunks = self._make_current(s, report, None, chunks_for)
-                return self._commit_current(s, row, chunks, demoted, index, progress)
-            except BaseException:
-                s.rollback()
-                raise
+        with self._write() as (c, tx):
+            same = c.execute(select(*DOCUMENT_COLUMNS).where(D.sha256 == report.sha256, D.current.is_(True))).first()
+            if same is not None:
+                tx.rollback()
+                return SaveResult(document=document_info(same), replaced=(), chunks=0, unchanged=True)
+            demoted = self._current_rows(c, report.ente, report.year, report.kind)
+            if guard is not None:
+                for info in demoted:
+                    guard(info, self.report(info.id))
+            # an earlier version with the same bytes is parsed anew (the reader may have improved)
+            info, written = self._insert(c, report, chunks_for)
+            return self._commit_current(c, tx, info, written, demoted, index, progress)
 
     def restore(self, document_id: str, index: IndexWriter | None, progress: ProgressFn | None = None) -> SaveResult:
         """Make an earlier version current again (its chunks go back into the index)."""
-        with self._writes() as s:
+        with self._write() as (c, tx):
+            row = c.execute(select(*DOCUMENT_COLUMNS).where(D.id == document_id)).first()
+            if row is None:
+                raise KeyError(document_id)
+            if row.current:
+                tx.rollback()
+                return SaveResult(document=document_info(row), replaced=(), chunks=0, unchanged=True)
+            demoted = self._current_rows(c, row.ente, row.year, row.kind)
+            c.execute(update(documents).where(D.id == document_id).values(current=True))
+            stored = [chunk_of(r) for r in c.execute(
+                select(chunks).where(C.document_id == document_id).order_by(C.ordinal))]
+            info = document_info(row).model_copy(update={"current": True})
+            return self._commit_current(c, tx, info, stored, demoted, index, progress)
+
+    @contextmanager
+    def _write(self) -> Iterator[tuple[Connection, RootTransaction]]:
+        """A writing transaction that holds the write lock from its start; rolled back unless
+        committed (an exception included)."""
+        with self._writer.connect() as c:
             try:
-                lock_for_writing(s)
-                row = s.get(DocumentRow, document_id)
-                if row is None:
-                    raise KeyError(document_id)
-                if row.current:
-                    s.rollback()
-                    return SaveResult(document=document_info(row), replaced=(), chunks=0, unchanged=True)
-                demoted = self._current_rows(s, row.ente, row.year, row.kind)
-                row, chunks = self._make_current(s, None, row, lambda _id: [])
-                return self._commit_current(s, row, chunks, demoted, index, progress)
+                with c.begin() as tx:
+                    lock_for_writing(c)
+                    yield c, tx
             except BaseException:
-                s.rollback()
+                # a failed commit may leave the database's transaction open under SQLAlchemy's
+                # closed one: the connection is discarded, not handed back to the pool
+                c.invalidate()
                 raise
 
     @staticmethod
-    def _current_rows(s, ente: str, year: int, kind: str) -> list[DocumentRow]:
-        return list(s.scalars(select(DocumentRow).where(
-            (DocumentRow.ente == ente) & (DocumentRow.year == year) & (DocumentRow.kind == kind)
-            & DocumentRow.current.is_(True)
-        )))
+    def _current_rows(c: Connection, ente: str, year: int, kind: str) -> list[DocumentInfo]:
+        return [document_info(r) for r in c.execute(select(*DOCUMENT_COLUMNS).where(
+            (D.ente == ente) & (D.year == year) & (D.kind == kind) & D.current.is_(True)))]
 
     @staticmethod
-    def _make_current(s, report: Report | None, earlier: DocumentRow | None, chunks_for) -> tuple[DocumentRow, list[Chunk]]:
-        """The row that becomes current: an earlier version again (its stored chunks), or a new
-        one for `report` with the chunks `chunks_for` makes."""
-        if earlier is not None:
-            earlier.current = True
-            chunks = [chunk_of(c) for c in s.scalars(
-                select(ChunkRow).where(ChunkRow.document_id == earlier.id).order_by(ChunkRow.ordinal))]
-            return earlier, chunks
-        assert report is not None
+    def _insert(c: Connection, report: Report, chunks_for) -> tuple[DocumentInfo, list[Chunk]]:
+        """A new current row for `report`, with the chunks `chunks_for` makes."""
         document_id = uuid.uuid4().hex
-        chunks = chunks_for(document_id)
-        row = DocumentRow(
+        made = chunks_for(document_id)
+        row = dict(
             id=document_id, ente=report.ente, year=report.year, kind=report.kind, title=report.title,
             source_file=report.source_file, sha256=report.sha256, source_format=report.source_format,
             synthetic=report.synthetic, ingested_at=datetime.now(timezone.utc), indicators=report.indicator_rows(),
-            problems=len(report.problems), report_json=report.model_dump_json(), current=True,
+            problems=len(report.problems), current=True,
         )
-        s.add(row)
-        s.flush()
-        s.add_all(
-            ChunkRow(
-                id=c.id, document_id=document_id, ordinal=c.ordinal, ente=c.ente, year=c.year, kind=c.kind,
-                text=c.text, section_number=c.section_number, section_title=c.section_title,
-                section_path=list(c.section_path), line=c.line, page=c.page, source_file=c.source_file,
-                sha256=c.sha256, is_table_caption=c.is_table_caption,
-            )
-            for c in chunks
-        )
-        return row, chunks
+        c.execute(insert(documents).values(**row, report_json=report.model_dump_json()))
+        if made:
+            c.execute(insert(chunks), [dict(
+                id=k.id, document_id=document_id, ordinal=k.ordinal, ente=k.ente, year=k.year, kind=k.kind,
+                text=k.text, section_number=k.section_number, section_title=k.section_title,
+                section_path=list(k.section_path), line=k.line, page=k.page, source_file=k.source_file,
+                sha256=k.sha256, is_table_caption=k.is_table_caption,
+            ) for k in made])
+        return DocumentInfo(**row), made
 
-    def _commit_current(self, s, row: DocumentRow, chunks: list[Chunk], demoted: list[DocumentRow],
-                        index: IndexWriter | None, progress: ProgressFn | None) -> SaveResult:
+    def _commit_current(self, c: Connection, tx: RootTransaction, info: DocumentInfo, written: list[Chunk],
+                        demoted: list[DocumentInfo], index: IndexWriter | None, progress: ProgressFn | None) -> SaveResult:
         """Steps 2-4 of the module doc: the former versions stop being current, the index gets
         the new current chunks, commit, then the former chunks leave the index."""
+        old_ids = [old.id for old in demoted]
+        if old_ids:
+            c.execute(update(documents).where(D.id.in_(old_ids)).values(current=False))
         for old in demoted:
-            old.current = False
-            bump(s, old.ente, -1)
-        bump(s, row.ente, 1)
-        s.flush()
+            bump(c, old.ente, -1)
+        bump(c, info.ente, 1)
         if index is not None:
             try:
-                index.add(chunks, progress=progress)
+                index.add(written, progress=progress)
             except BaseException:
-                _quietly(index.delete, [row.id])
+                _quietly(index.delete, [info.id])
                 raise
         try:
-            s.commit()
+            tx.commit()
         except BaseException:
             if index is not None:
-                _quietly(index.delete, [row.id])
+                _quietly(index.delete, [info.id])
             raise
-        old_ids = [old.id for old in demoted]
         if index is not None and old_ids:
             _quietly(index.delete, old_ids)
-        return SaveResult(document=document_info(row), replaced=tuple(document_info(o) for o in demoted), chunks=len(chunks))
+        replaced = tuple(old.model_copy(update={"current": False}) for old in demoted)
+        return SaveResult(document=info, replaced=replaced, chunks=len(written))
 
     def remove(self, document_id: str, index: IndexWriter | None) -> DocumentInfo:
         """Remove one version (and its chunks) from the store and the index. Removing the
         current version leaves no version current: earlier ones stay in the history."""
-        with self._writes() as s:
-            lock_for_writing(s)
-            row = s.get(DocumentRow, document_id)
+        with self._write() as (c, tx):
+            row = c.execute(select(*DOCUMENT_COLUMNS).where(D.id == document_id)).first()
             if row is None:
                 raise KeyError(document_id)
             info = document_info(row)
-            s.execute(delete(ChunkRow).where(ChunkRow.document_id == document_id))
-            s.delete(row)
-            bump(s, row.ente, -1 if info.current else 0)
-            s.commit()
+            c.execute(delete(chunks).where(C.document_id == document_id))
+            c.execute(delete(documents).where(D.id == document_id))
+            bump(c, info.ente, -1 if info.current else 0)
+            tx.commit()
         if index is not None:
             _quietly(index.delete, [document_id])
         with self._lock:
@@ -373,9 +365,8 @@ class Store:
         found = index.document_ids(where) if where is not None else index.document_ids()
         if not found:
             return 0
-        with self._sessions() as s:
-            known = set(s.scalars(select(DocumentRow.id).where(
-                DocumentRow.id.in_(sorted(found)) & DocumentRow.current.is_(True))))
+        with self.engine.connect() as c:
+            known = set(c.scalars(select(D.id).where(D.id.in_(sorted(found)) & D.current.is_(True))))
         orphans = found - known
         if orphans:
             index.delete(sorted(orphans))
@@ -383,18 +374,16 @@ class Store:
 
     def _count_existing(self) -> None:
         """A store written before the `generations` table: count its documents once."""
-        with self._sessions() as s:  # the usual case, without taking the write lock
-            if s.scalar(select(GenerationRow.ente).limit(1)) is not None or s.scalar(
-                    select(DocumentRow.id).limit(1)) is None:
+        with self.engine.connect() as c:  # the usual case, without taking the write lock
+            if c.scalar(select(G.ente).limit(1)) is not None or c.scalar(select(D.id).limit(1)) is None:
                 return
-        with self._writes() as s:
-            lock_for_writing(s)
-            if s.scalar(select(GenerationRow.ente).limit(1)) is not None:
+        with self._write() as (c, tx):
+            if c.scalar(select(G.ente).limit(1)) is not None:
                 return
-            counted = select(DocumentRow.ente, func.count()).where(DocumentRow.current.is_(True)).group_by(DocumentRow.ente)
-            for ente, n in s.execute(counted):
-                bump(s, ente, n)
-            s.commit()
+            counted = select(D.ente, func.count()).where(D.current.is_(True)).group_by(D.ente)
+            for ente, n in c.execute(counted).all():
+                bump(c, ente, n)
+            tx.commit()
 
 
 def _quietly(fn, *args) -> None:

@@ -12,76 +12,78 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import (
     JSON,
     Boolean,
+    Column,
     DateTime,
     ForeignKey,
     Integer,
+    MetaData,
     String,
+    Table,
     Text,
     create_engine,
     event,
+    insert,
     inspect,
-    text as sql_text,
+    select,
+    update,
 )
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.engine import Connection, Engine
 
 from .chunks import Chunk
 
+# SQLAlchemy Core, not the ORM: the store reads and writes whole rows by key and never needs
+# an identity map, and `sqlalchemy.orm` (with its declarative mapping) costs every process
+# about a tenth of a second at start (bench/startup.py)
+metadata = MetaData()
 
-class Base(DeclarativeBase):
-    pass
-
-
-class DocumentRow(Base):
-    __tablename__ = "documents"
-
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    ente: Mapped[str] = mapped_column(String(200), index=True)
-    year: Mapped[int] = mapped_column(Integer, index=True)
-    kind: Mapped[str] = mapped_column(String(20), index=True)
-    title: Mapped[str] = mapped_column(Text)
-    source_file: Mapped[str] = mapped_column(String(500))
-    sha256: Mapped[str] = mapped_column(String(64), index=True)
-    source_format: Mapped[str] = mapped_column(String(10))
-    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
-    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    indicators: Mapped[int] = mapped_column(Integer, default=0)
-    problems: Mapped[int] = mapped_column(Integer, default=0)
-    report_json: Mapped[str] = mapped_column(Text)
+documents = Table(
+    "documents", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("ente", String(200), index=True, nullable=False),
+    Column("year", Integer, index=True, nullable=False),
+    Column("kind", String(20), index=True, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("source_file", String(500), nullable=False),
+    Column("sha256", String(64), index=True, nullable=False),
+    Column("source_format", String(10), nullable=False),
+    Column("synthetic", Boolean, default=False, nullable=False),
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
+    Column("indicators", Integer, default=0, nullable=False),
+    Column("problems", Integer, default=0, nullable=False),
+    Column("report_json", Text, nullable=False),
     # every ingested version of an Ente, year and kind is kept; one is current (what is read)
-    current: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    Column("current", Boolean, default=True, index=True, nullable=False),
+)
 
+chunks = Table(
+    "chunks", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("document_id", String(32), ForeignKey("documents.id", ondelete="CASCADE"), index=True, nullable=False),
+    Column("ordinal", Integer, nullable=False),
+    Column("ente", String(200), index=True, nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("section_number", String(20), nullable=True),
+    Column("section_title", Text, nullable=False),
+    Column("section_path", JSON, nullable=False),
+    Column("line", Integer, nullable=True),
+    Column("page", Integer, nullable=True),
+    Column("source_file", String(500), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("is_table_caption", Boolean, default=False, nullable=False),
+)
 
-class ChunkRow(Base):
-    __tablename__ = "chunks"
-
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    document_id: Mapped[str] = mapped_column(String(32), ForeignKey("documents.id", ondelete="CASCADE"), index=True)
-    ordinal: Mapped[int] = mapped_column(Integer)
-    ente: Mapped[str] = mapped_column(String(200), index=True)
-    year: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(20))
-    text: Mapped[str] = mapped_column(Text)
-    section_number: Mapped[str | None] = mapped_column(String(20), nullable=True)
-    section_title: Mapped[str] = mapped_column(Text)
-    section_path: Mapped[list] = mapped_column(JSON)
-    line: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    page: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    source_file: Mapped[str] = mapped_column(String(500))
-    sha256: Mapped[str] = mapped_column(String(64))
-    is_table_caption: Mapped[bool] = mapped_column(Boolean, default=False)
-
-
-class GenerationRow(Base):
-    """One row per Ente (and `ALL` for the whole store): a token that changes with every write
-    and the number of documents, kept in the writing transaction."""
-
-    __tablename__ = "generations"
-
-    ente: Mapped[str] = mapped_column(String(200), primary_key=True)
-    token: Mapped[str] = mapped_column(String(32))
-    documents: Mapped[int] = mapped_column(Integer, default=0)
-
+# One row per Ente (and `ALL` for the whole store): a token that changes with every write and
+# the number of documents, kept in the writing transaction.
+generations = Table(
+    "generations", metadata,
+    Column("ente", String(200), primary_key=True),
+    Column("token", String(32), nullable=False),
+    Column("documents", Integer, default=0, nullable=False),
+)
+# what a document list reads: every column but the whole Report
+DOCUMENT_COLUMNS = [c for c in documents.c if c.name != "report_json"]
 
 ALL = ""  # the generations row of the whole store
 
@@ -113,7 +115,8 @@ class SaveResult(BaseModel):
     unchanged: bool = False  # the same file (sha256) was already the current version: nothing written
 
 
-def document_info(row: DocumentRow) -> DocumentInfo:
+def document_info(row) -> DocumentInfo:
+    """The record of a `documents` row (any selection of its columns but the Report)."""
     return DocumentInfo(
         id=row.id, ente=row.ente, year=row.year, kind=row.kind, title=row.title, source_file=row.source_file,
         sha256=row.sha256, source_format=row.source_format, synthetic=row.synthetic,
@@ -127,7 +130,7 @@ def as_utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
 
 
-def chunk_of(row: ChunkRow) -> Chunk:
+def chunk_of(row) -> Chunk:
     return Chunk(
         id=row.id, document_id=row.document_id, ordinal=row.ordinal, text=row.text, ente=row.ente,
         year=row.year, kind=row.kind, section_number=row.section_number, section_title=row.section_title,
@@ -177,21 +180,21 @@ def make_engine(url: str) -> Engine:
 WRITE = "relazione_write"  # execution option of the engine used by writing transactions
 
 
-def lock_for_writing(session: Session) -> None:
+def lock_for_writing(conn: Connection) -> None:
     """Writers one at a time, readers never blocked: two ingestions of the same document must
     not both find nothing to replace. SQLite's writers take the lock at BEGIN IMMEDIATE;
     PostgreSQL's take a lock on the documents table that only other writers wait for."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(sql_text("LOCK TABLE documents IN SHARE ROW EXCLUSIVE MODE"))
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("LOCK TABLE documents IN SHARE ROW EXCLUSIVE MODE")
 
 
-def bump(session: Session, ente: str, documents: int) -> None:
+def bump(conn: Connection, ente: str, delta: int) -> None:
     """A new token for `ente` and for the whole store, and their document counts moved by
-    `documents`, inside the caller's writing transaction (which holds the write lock)."""
-    for key, delta in ((ente, documents), (ALL, documents)):
-        row = session.get(GenerationRow, key)
-        if row is None:
-            row = GenerationRow(ente=key, token="", documents=0)
-            session.add(row)
-        row.token = uuid.uuid4().hex
-        row.documents = (row.documents or 0) + delta
+    `delta`, inside the caller's writing transaction (which holds the write lock)."""
+    g = generations.c
+    for key in (ente, ALL):
+        count = conn.scalar(select(g.documents).where(g.ente == key))
+        if count is None:
+            conn.execute(insert(generations).values(ente=key, token=uuid.uuid4().hex, documents=delta))
+        else:
+            conn.execute(update(generations).where(g.ente == key).values(token=uuid.uuid4().hex, documents=count + delta))

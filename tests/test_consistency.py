@@ -96,15 +96,15 @@ def test_a_failed_commit_leaves_store_and_index_as_before(fresh_settings):
     ws.ingest(PIANO_TXT)
     before = state(ws)
 
-    def fail_commit(session):
+    def fail_commit(conn):
         raise RuntimeError("commit fallito (simulato)")
 
-    event.listen(ws.store._writes, "before_commit", fail_commit)
+    event.listen(ws.store.engine, "commit", fail_commit)  # only writes commit; reads roll back
     try:
         with pytest.raises(RuntimeError, match="commit fallito"):
             ws.ingest_bytes(NEWER_PIANO, PIANO_TXT.name)
     finally:
-        event.remove(ws.store._writes, "before_commit", fail_commit)
+        event.remove(ws.store.engine, "commit", fail_commit)
     assert state(ws) == before
 
 

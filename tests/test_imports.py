@@ -15,8 +15,9 @@ from conftest import ROOT
 
 HEAVY = ("langchain", "langchain_core", "langsmith", "sentence_transformers", "torch", "chromadb", "pypandoc")
 # what a deterministic `relazione ask` does not need either (cold start, bench/startup.py): the
-# table printer, the pure-Python stemmers, the PDF readers and OCR
-LIGHT_ASK = ("rich", "snowballstemmer", "pdfplumber", "pdfminer", "ingest.readers.pdf.document", "ingest.readers.ocr")
+# table printer, SQLAlchemy's ORM (the store uses Core), the pure-Python stemmers, the PDF
+# readers and OCR
+LIGHT_ASK = ("rich", "sqlalchemy.orm", "snowballstemmer", "pdfplumber", "pdfminer", "ingest.readers.pdf.document", "ingest.readers.ocr")
 
 
 def _loaded_after(code: str, names: tuple[str, ...], env: dict | None = None) -> list[str]:
