@@ -15,8 +15,9 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "–"
 
 def fold(text: str) -> str:
     """Lower case, accents removed, typographic apostrophes and dashes unified, spaces collapsed."""
-    text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.translate(_APOSTROPHES)
+    if not text.isascii():  # ASCII has nothing to decompose (most names and cells)
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return " ".join(text.casefold().split())
 
 
