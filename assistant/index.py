@@ -196,9 +196,10 @@ class ChromaIndex:
         if missing:
             got = self.collection.get(where={"document_id": {"$in": missing}}, include=["embeddings", "metadatas"])
             read = _DocumentVectors.group(missing, got)
-            with self._vectors_lock:
+            with self._vectors_lock:  # a document without chunks (yet) is asked again next time
                 for document_id, vectors in read.items():
-                    self._vectors[document_id] = vectors
+                    if vectors.ids:
+                        self._vectors[document_id] = vectors
             known.update(read)
         return [known[d] for d in document_ids]
 
