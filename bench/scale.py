@@ -207,16 +207,20 @@ def main() -> None:
                 results[backend] = run(backend, new_database(server), sizes, args.rounds)
         else:
             results[backend] = run(backend, None, sizes, args.rounds)
+    print_ratios(results, sizes, adjusted=args.clock == "wall")
+
+
+def print_ratios(results: dict[str, dict[int, dict[str, float]]], sizes: list[int], adjusted: bool) -> None:
     base, top = (10 if 10 in sizes else sizes[0]), sizes[-1]
-    print(f"\nratio {top} docs / {base} docs (goal <= 1.2); in brackets, adjusted for the machine's load")
-    print("(ingestion against the parse time of the same documents, questions against a fixed workload timed")
-    print("between them):")
+    print(f"\nratio {top} docs / {base} docs (goal <= 1.2)" + (
+        "; in brackets, adjusted for the machine's load\n(ingestion against the parse time of the same "
+        "documents, questions against a fixed workload timed between them):" if adjusted else ":"))
     for backend, rows in results.items():
         ratios = []
         for k, label in COLUMNS:
             raw = rows[top][k] / rows[base][k]
             load = "parse" if k in ("ingest", "save") else "ref"
-            ratios.append(f"{label} {raw:.2f}x [{raw / (rows[top][load] / rows[base][load]):.2f}x]")
+            ratios.append(f"{label} {raw:.2f}x" + (f" [{raw / (rows[top][load] / rows[base][load]):.2f}x]" if adjusted else ""))
         print(f"  {backend:<11}" + "  ".join(ratios))
 
 
