@@ -89,3 +89,45 @@ def test_a_word_cut_by_a_narrow_column_is_joined_when_the_document_prints_it_who
     assert cell_text(apostrophe, vocab) == "l'internazionalizzazione"
     # two words wrapped on two lines stay two words, whatever the second one holds
     assert cell_text(_words("per", 10, 100) + _words("l'internazionalizzazione", 10, 109), vocab) == "per l'internazionalizzazione"
+
+
+def test_a_word_broken_where_its_line_is_full_is_joined_when_the_halves_make_a_word():
+    # LibreOffice breaks a word too long for a narrow column anywhere, with no hyphen: the
+    # first half fills the line (the next letter would not fit); the language tells a broken
+    # word from a line that ended at a space
+    full = _words("Consolidament", 10, 100)
+    reach = full[-1].x1 + 1.0
+    assert cell_text(full + _words("o del Sistema", 10, 109), right=reach) == "Consolidamento del Sistema"
+    assert cell_text(_words("Potenziamento", 10, 100) + _words("delle attività", 10, 109), right=reach + 4) == "Potenziamento delle attività"
+    # 'scuole-imprese' + 'e' is the word 'imprese' followed by 'e', not 'impresee'
+    line = _words("scuole-imprese", 10, 100)
+    assert cell_text(line + _words("e orientamento", 10, 109), right=line[-1].x1 + 1) == "scuole-imprese e orientamento"
+    # a line that ends well before the cell's edge ended at a space, whatever the halves make
+    assert cell_text(full + _words("o del Sistema", 10, 109), right=reach + 40) == "Consolidament o del Sistema"
+
+
+def test_a_word_the_page_end_cut_goes_on_overleaf():
+    from ingest.readers.pdf.cells import continues_word, open_word
+
+    cut = _words("Revisione", 10, 100) + _words("documentazion", 10, 109)
+    assert open_word(cut, cut[-1].x1 + 1) == "documentazion"
+    assert open_word(cut, cut[-1].x1 + 30) is None  # room for more letters: the line ended at a space
+    assert continues_word("documentazion", "e", None)
+    assert not continues_word("Potenziamento", "delle", None)
+
+
+def test_a_title_printed_across_columns_stays_one_cell():
+    from ingest.readers.pdf.columns import Columns
+
+    # the column edge falls in a word space of the title: one piece, over several columns
+    title = _words("3.2.3.2.3 Progetto e-learning (art. 67)", 10, 100)
+    edge = (title[1].x1 + title[2].x0) / 2
+    columns = Columns((5.0, edge, 400.0, 500.0), 8.0)
+    (piece,) = columns.pieces(title)
+    assert piece[0] == 0 and piece[2] and len(piece[1]) == len(title)
+    # two cells side by side stay two pieces, even closer than the gap that cuts segments,
+    # when they stand further apart than the words of each
+    left = _words("Numero imprese", 10, 100)
+    cells = left + _words("12 N.", left[-1].x1 + 3.2, 100)
+    edge = left[-1].x1 + 1.6
+    assert [p[0] for p in Columns((5.0, edge, 200.0), 8.0).pieces(cells)] == [0, 1]

@@ -41,7 +41,7 @@ class Columns:
         then kept whole, in the column where it starts)."""
         out: list[tuple[int, list[Word], bool]] = []
         for segment in split_segments(words):
-            if any(w.x0 + 1 < b < w.x1 - 1 for w in segment for b in self.inner()):
+            if any(w.x0 + 1 < b < w.x1 - 1 for w in segment for b in self.inner()) or self._spaced_across(segment):
                 out.append((self.index(segment[0].x0 + 1), segment, True))
                 continue
             current: list[Word] = []
@@ -52,6 +52,16 @@ class Columns:
                 current.append(w)
             out.append((self.index(current[0].xc), current, False))
         return out
+
+    def _spaced_across(self, segment: list[Word]) -> bool:
+        """An edge falls in the gap between two words spaced no wider than the segment's other
+        words: one text printed across columns (a heading row), not two cells side by side,
+        whose texts stand at least a cell's padding apart."""
+        gaps = [(b.x0 - a.x1, self.index(a.xc) != self.index(b.xc)) for a, b in zip(segment, segment[1:])]
+        inside = [g for g, crosses in gaps if not crosses]
+        if not inside:
+            return False
+        return any(crosses and g <= max(inside) + 0.3 for g, crosses in gaps)
 
     def fits(self, line: Line, tolerance: float = 12.0) -> bool:
         """The line stands inside the table and no piece of it straddles a column edge."""

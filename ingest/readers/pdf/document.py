@@ -3,13 +3,13 @@ page's tables and text in reading order, tables continued from page to page."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ...errors import UnreadableFile
 from ...model import Loc, TableLayout, UnassignedRow
 from .. import ocr
 from ..blocks import Block, Row
-from .cells import PageTable, vocabulary
+from .cells import PageTable, Vocabulary, continues_word, vocabulary
 from .columns import Columns
 from .geometry import Line, PageContent, group_lines, page_content
 from .lattice import Grid, lattice_tables
@@ -33,6 +33,7 @@ class _Open:
     header: tuple[str, ...] | None
     layout_index: int
     top: bool = True  # at the top of a page (where a repeated header may stand)
+    open_words: dict[int, str] = field(default_factory=dict)  # of its last row (`PageTable.open_words`)
 
 
 @dataclass
@@ -42,6 +43,7 @@ class _Document:
     open: _Open | None = None
     first_row: tuple[str, ...] | None = None  # of the last table
     columns: Columns | None = None  # of the last table read from word positions
+    vocab: Vocabulary | None = None
 
 
 def read_document(pdf, name: str, progress, scanned_ok: bool):
@@ -75,13 +77,13 @@ def read_document(pdf, name: str, progress, scanned_ok: bool):
     def line_is_header(line: Line) -> bool:
         return len(line.segments()) >= 2 and is_table_header([" ".join(w.text for w in s) for s in line.segments()])
 
-    vocab = vocabulary(w for p in pages for w in p.content.words)
+    vocab = vocabulary([p.content.words for p in pages])
     for p in pages:
         p.content.vocab = vocab
         p.lattice = [g.read(vocab) for g in p.grids]
         p.content.words = _free_words(p)
     running = running_lines([p.content for p in pages], line_is_header)
-    doc = _Document()
+    doc = _Document(vocab=vocab)
     for p in pages:
         without_running(p.content, running.get(p.content.number, []))
         _page_blocks(doc, p, is_table_header)
@@ -119,7 +121,7 @@ def _page_blocks(doc: _Document, page: _Page, is_header) -> None:
         else:
             _add_table(doc, item, content.number, None, is_header)
         if index == len(placed) - 1:  # the page ends in this table: it may go on
-            doc.open = _Open(doc.first_row, len(doc.layouts) - 1)
+            doc.open = _Open(doc.first_row, len(doc.layouts) - 1, open_words=item.open_words)
 
 
 def _add_table(doc: _Document, table: PageTable, page: int, continuing: _Open | None, is_header) -> None:
@@ -137,6 +139,8 @@ def _add_table(doc: _Document, table: PageTable, page: int, continuing: _Open | 
         continuing = None  # another table starts at the top of the page
     if continuing is None:
         doc.first_row = first
+    elif continuing.top and rows:
+        rows[0] = (rows[0][0], _join_cut_words(doc, continuing, rows[0][1]))
     offset = len(table.rows) - len(rows)
     for k, (_, cells) in enumerate(rows):
         doc.blocks.append(Row(cells, loc, spanned=table.spanned.get(k + offset, ())))
@@ -154,6 +158,29 @@ def _add_table(doc: _Document, table: PageTable, page: int, continuing: _Open | 
         number=len(doc.layouts) + 1, source=loc, strategy=table.strategy, rows=len(rows),
         columns=table.columns, pages=(page,), unassigned=unassigned,
     ))
+
+
+def _join_cut_words(doc: _Document, continuing: _Open, cells: tuple[str, ...]) -> tuple[str, ...]:
+    """A word the page end cut in a cell of the previous page's last row goes on at the start
+    of the same cell in the first row overleaf: its rest is moved back to it (the parser joins
+    the two halves of the row with a space, as between two words)."""
+    rows = (i for i in range(len(doc.blocks) - 1, -1, -1) if isinstance(doc.blocks[i], Row) and not doc.blocks[i].repeated)  # type: ignore[union-attr]
+    last = next(rows, None)
+    if last is None or not continuing.open_words:
+        return cells
+    before = doc.blocks[last]
+    assert isinstance(before, Row)
+    above, below = list(before.cells), list(cells)
+    for column, word in continuing.open_words.items():
+        if column >= min(len(above), len(below)) or not below[column] or not above[column].endswith(word):
+            continue
+        rest = below[column].split(" ", 1)
+        if continues_word(word, rest[0], doc.vocab):
+            above[column] += rest[0]
+            below[column] = rest[1] if len(rest) > 1 else ""
+    if above != list(before.cells):
+        doc.blocks[last] = replace(before, cells=tuple(above))
+    return tuple(below)
 
 
 def _same(cells: tuple[str, ...], header: tuple[str, ...] | None) -> bool:

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .cells import Vocabulary
 
 # letters of one word are closer than this (points); words and cells are further apart
 WORD_X_TOLERANCE = 1.5
@@ -95,7 +99,7 @@ class PageContent:
     shades: list[Box] = field(default_factory=list)  # filled boxes (shaded rows or cells)
     rule_objects: list[dict] = field(default_factory=list)  # the same rules, for pdfplumber's table finder
     nchars: int = 0
-    vocab: frozenset[str] = frozenset()  # the document's whole words (set once every page is read)
+    vocab: Vocabulary | None = None  # the document's words (set once every page is read)
 
     @property
     def body_size(self) -> float:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from .cells import PageTable, cell_text
+from .cells import PageTable, Vocabulary, cell_text, open_word
 from .geometry import PageContent, Word, group_lines, split_segments
 
 SNAP = 3.0  # points
@@ -30,7 +30,7 @@ class Grid:
     slot: dict[tuple[int, int], int]
     by_cell: dict[int, list[Word]]
 
-    def read(self, vocab: frozenset[str]) -> PageTable:
+    def read(self, vocab: Vocabulary) -> PageTable:
         return _rows(self, vocab)
 
 
@@ -82,11 +82,12 @@ def _grid(table, words: list[Word]) -> Grid | None:
     return Grid(table.bbox, cells, xs, ys, slot, by_cell)
 
 
-def _rows(grid: Grid, vocab: frozenset[str]) -> PageTable:
+def _rows(grid: Grid, vocab: Vocabulary) -> PageTable:
     x0, top, x1, bottom = grid.bbox
     cells = grid.cells
-    texts = {i: cell_text(ws, vocab) for i, ws in grid.by_cell.items()}
+    texts = {i: cell_text(ws, vocab, _reach(cells[i], ws)) for i, ws in grid.by_cell.items()}
     result = PageTable(top=top, bottom=bottom, x0=x0, x1=x1, strategy="cells", columns=len(grid.xs))
+    last = 0
     for ri, y in enumerate(grid.ys):
         row: list[str] = []
         spanned: list[int] = []
@@ -101,7 +102,30 @@ def _rows(grid: Grid, vocab: frozenset[str]) -> PageTable:
             if spanned:
                 result.spanned[len(result.rows)] = tuple(spanned)
             result.rows.append((y, tuple(row)))
+            last = ri
+    if result.rows:
+        result.open_words = _open_words(grid, last)
     return result
+
+
+def _open_words(grid: Grid, ri: int) -> dict[int, str]:
+    """Per column, the word a row's cell ends in when it fills its last line alone: the page
+    end may have cut it (read for the table's last row, which may go on overleaf)."""
+    out: dict[int, str] = {}
+    for ci, x in enumerate(grid.xs):
+        index = grid.slot.get((ri, ci))
+        if index is None or round(grid.cells[index][0], 1) != x:
+            continue
+        words = grid.by_cell.get(index, [])
+        if word := open_word(words, _reach(grid.cells[index], words)):
+            out[ci] = word
+    return out
+
+
+def _reach(cell: tuple[float, float, float, float], words: list[Word]) -> float:
+    """How far right a cell's text may go: its right border less the padding its text keeps
+    from the left one."""
+    return cell[2] - max(min(w.x0 for w in words) - cell[0], 0.0) if words else cell[2]
 
 
 def _not_a_grid(by_cell: dict[int, list[Word]], columns: int) -> bool:

@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .cells import PageTable, cell_text
+from .cells import PageTable, Vocabulary, cell_text
 from .columns import Columns, columns_from_data, columns_from_header, header_cells
 from .geometry import Box, Line, PageContent, Word
 
@@ -63,7 +63,8 @@ def word_tables(
             text.append(lines[i])
             i += 1
             continue
-        table = _read_region(region, page)
+        after = lines[start + len(region.lines)].top if start + len(region.lines) < len(lines) else page.height
+        table = _read_region(region, page, after)
         if table is not None:
             table.continues = region.continues
             tables.append(table)
@@ -222,7 +223,8 @@ def _data_lines(
 # -- rows and cells ---------------------------------------------------------------------
 
 
-def _read_region(region: Region, page: PageContent) -> PageTable | None:
+def _read_region(region: Region, page: PageContent, after: float) -> PageTable | None:
+    """The rows and cells of a table region; `after` is the top of the page's next line."""
     columns = region.columns
     lines = region.all_lines
     if not lines:
@@ -235,7 +237,10 @@ def _read_region(region: Region, page: PageContent) -> PageTable | None:
     cuts = _cuts(rules, shades, columns)
     bands = _bands(region, cuts, size)
     table = PageTable(top=top, bottom=bottom, x0=columns.x0, x1=columns.x1, strategy="rules" if rules else "words", columns=columns.count, model=columns)
-    merged = _merged_cells(region, rules, bands, size, page.vocab) if rules else {}
+    # the rule closing the last row may stand further below its text than a cell's padding
+    # (text centred in a tall row): it still closes the cells merged over the rows above it
+    closing = [b for b in page.hrules if b.x0 < columns.x1 and b.x1 > columns.x0 and bottom + 2 < b.top < min(after, bottom + 2 * size)]
+    merged = _merged_cells(region, rules + closing, bands, size, page.vocab) if rules else {}
     for number, (band_top, band_lines) in enumerate(bands, start=1):
         cells: list[list[Word]] = [[] for _ in range(columns.count)]
         pieces = [(k, p) for k, ln in enumerate(band_lines) for p in columns.pieces(ln.words)]
@@ -341,19 +346,25 @@ def _row_gap(lines: list[Line], size: float, cut: bool) -> float | None:
 
 
 def _merged_cells(
-    region: Region, rules: list[Box], bands, size: float, vocab: frozenset[str]
+    region: Region, rules: list[Box], bands, size: float, vocab: Vocabulary | None
 ) -> dict[tuple[int, int], tuple[str, bool]]:
     """Cells that rules show merged over rows: in a column, the stretch between two of its rules
-    that covers several rows and holds one block of text (no row gap in it)."""
+    (or its last rule and the table's end, where a page cuts a merged cell) that covers several
+    rows and holds one block of text (no row gap in it)."""
     columns = region.columns
     out: dict[tuple[int, int], tuple[str, bool]] = {}
     first = 1 if region.header else 0
-    tops = [b[0] for b in bands]
+    # a row stands in the stretch between two rules that holds its first line's middle (as
+    # `_bands` cut it): its top may rise above the rule when its cells are centred vertically
+    middles = [(b[1][0].top + b[1][0].bottom) / 2 for b in bands]
+    end = max(ln.bottom for ln in region.all_lines) + 1.0
     for c in range(columns.count):
         left, right = columns.edges[c], columns.edges[c + 1]
         ys = sorted((r.top + r.bottom) / 2 for r in rules if min(r.x1, right) - max(r.x0, left) >= 0.5 * (right - left))
+        if ys and ys[-1] < end:
+            ys.append(end)  # no rule under the column's last cell: it runs to the table's end (or the page's)
         for upper, lower in zip(ys, ys[1:]):
-            covered = [k for k in range(first, len(bands)) if upper - 1 <= tops[k] < lower - 1]
+            covered = [k for k in range(first, len(bands)) if upper < middles[k] < lower]
             if len(covered) < 2:
                 continue
             words = [w for ln in region.lines for w in ln.words if upper < w.yc < lower and columns.index(w.xc) == c]
