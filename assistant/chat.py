@@ -354,7 +354,7 @@ def passage_search(ws: Workspace) -> PassageSearch:
     def search(query: str, k: int, filters: SearchFilters) -> list[Passage]:
         hits = ws.search(query, k + 3, **filters.model_dump())
         passages = [
-            Passage(text=h.text, file=h.source, label=Loc(line=h.line, page=h.page).label(),
+            Passage(text=h.text, file=h.source, label=h.place or Loc(line=h.line, page=h.page).label(),
                     section=" > ".join(h.section_path))
             for h in hits if not h.table_caption
         ]

@@ -36,6 +36,9 @@ class Chunk(BaseModel):
     section_path: tuple[str, ...]
     line: int | None = None
     page: int | None = None
+    # the citation of where the chunk starts ('riga 97', 'pag. 3', in a Word file 'paragrafo
+    # 12 (3 Obiettivi › 3.1 Strategici)'); None in chunks stored before it was kept
+    place: str | None = None
     source_file: str
     sha256: str
     is_table_caption: bool = False
@@ -65,6 +68,11 @@ class Chunk(BaseModel):
     def loc(self) -> Loc:
         return Loc(line=self.line, page=self.page)
 
+    @property
+    def label(self) -> str:
+        """Where the chunk starts, as a reader of its file finds it."""
+        return self.place or self.loc.label()
+
 
 def chunk_report(report: Report, document_id: str, max_chars: int = MAX_CHARS) -> list[Chunk]:
     chunks: list[Chunk] = []
@@ -84,6 +92,7 @@ def chunk_report(report: Report, document_id: str, max_chars: int = MAX_CHARS) -
                 section_path=path,
                 line=loc.line,
                 page=loc.page,
+                place=loc.label(),
                 source_file=report.source_file,
                 sha256=report.sha256,
                 is_table_caption=caption,

@@ -168,7 +168,7 @@ def hit_table(query: str, hits) -> Table:
     table.add_column("Passaggio", ratio=1, overflow="fold")
     table.add_column("Punteggio", width=9)
     for n, h in enumerate(hits, 1):
-        where = f"riga {h.line}" if h.line is not None else (f"pag. {h.page}" if h.page is not None else "")
+        where = h.place or (f"riga {h.line}" if h.line is not None else (f"pag. {h.page}" if h.page is not None else ""))
         section = h.title if not h.section or h.title.startswith((h.section, "Sezione")) else f"{h.section} – {h.title}"
         table.add_row(str(n), section, f"{h.source}, {where}" if where else h.source, h.text, f"{h.score:.4f}")
     return table

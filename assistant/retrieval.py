@@ -101,6 +101,7 @@ class Hit(BaseModel):
     section_path: tuple[str, ...]
     line: int | None
     page: int | None
+    place: str = ""  # the citation of the passage's place ('riga 97', 'pag. 3', 'paragrafo 12 (...)')
     source: str  # file name
     sha256: str
     document_id: str
@@ -265,6 +266,7 @@ def _hit(chunk: Chunk, score: float, retrievers: dict[str, int]) -> Hit:
         section_path=chunk.section_path,
         line=chunk.line,
         page=chunk.page,
+        place=chunk.label,
         source=chunk.source_file,
         sha256=chunk.sha256,
         document_id=chunk.document_id,

@@ -300,7 +300,7 @@ class Store:
             c.execute(insert(chunks), [dict(
                 id=k.id, document_id=document_id, ordinal=k.ordinal, ente=k.ente, year=k.year, kind=k.kind,
                 text=k.text, section_number=k.section_number, section_title=k.section_title,
-                section_path=list(k.section_path), line=k.line, page=k.page, source_file=k.source_file,
+                section_path=list(k.section_path), line=k.line, page=k.page, place=k.place, source_file=k.source_file,
                 sha256=k.sha256, is_table_caption=k.is_table_caption,
             ) for k in made])
         return DocumentInfo(**row), made

@@ -69,6 +69,7 @@ chunks = Table(
     Column("section_path", JSON, nullable=False),
     Column("line", Integer, nullable=True),
     Column("page", Integer, nullable=True),
+    Column("place", Text, nullable=True),  # Chunk.place
     Column("source_file", String(500), nullable=False),
     Column("sha256", String(64), nullable=False),
     Column("is_table_caption", Boolean, default=False, nullable=False),
@@ -134,15 +135,18 @@ def chunk_of(row) -> Chunk:
     return Chunk(
         id=row.id, document_id=row.document_id, ordinal=row.ordinal, text=row.text, ente=row.ente,
         year=row.year, kind=row.kind, section_number=row.section_number, section_title=row.section_title,
-        section_path=tuple(row.section_path or ()), line=row.line, page=row.page, source_file=row.source_file,
-        sha256=row.sha256, is_table_caption=row.is_table_caption,
+        section_path=tuple(row.section_path or ()), line=row.line, page=row.page, place=row.place,
+        source_file=row.source_file, sha256=row.sha256, is_table_caption=row.is_table_caption,
     )
 
 
 def migrate(engine: Engine) -> None:
     """Bring a store written by an earlier release up to this schema, in place: the `current`
     flag of the versions (every document of an older store is current: it kept one per Ente,
-    year and kind)."""
+    year and kind), and the chunks' `place` (empty in older chunks: their line or page is cited)."""
+    if "place" not in {c["name"] for c in inspect(engine).get_columns("chunks")}:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("ALTER TABLE chunks ADD COLUMN place TEXT")
     columns = {c["name"] for c in inspect(engine).get_columns("documents")}
     if "current" in columns:
         return

@@ -80,9 +80,9 @@ def _append(acc: _Acc, block: Text) -> None:
     if acc.paragraphs:
         last = acc.paragraphs[-1]
         if not _SENTENCE_END_RE.search(last.text) and text[:1] and (text[0].islower() or text[0].isdigit()):
-            merged = Loc(
-                line=last.source.line, page=last.source.page,
-                more_lines=last.source.more_lines + ((block.loc.line,) if block.loc.line else ()),
+            # the first part's place (line, page, or a Word paragraph and its headings)
+            merged = last.source.model_copy(
+                update={"more_lines": last.source.more_lines + ((block.loc.line,) if block.loc.line else ())}
             )
             acc.paragraphs[-1] = Paragraph(text=f"{last.text} {text}", source=merged)
             return
