@@ -4,7 +4,7 @@ with the product's own text reader and table parser (never re-parsed by hand).
 Tables are kept as printed (the text rendering's cells), except performance tables, which a
 layout may rebuild from the parsed objective tree: one row per indicator with its objectives
 either as heading rows (`heading_rows`) or as columns merged over their indicators
-(`merged_rows`), in any column order. Used by scripts/make_layouts.py.
+(`merged_rows`), in any column order and header wording. Used by scripts/make_layouts.py.
 """
 
 from __future__ import annotations
@@ -122,10 +122,13 @@ def objective_path(report: Report, table: Table, i: Indicator) -> list[tuple[str
     return path
 
 
-def heading_rows(report: Report, table: Table, order: tuple[str, ...] = CANONICAL) -> list[tuple[str, list[str]]]:
+def heading_rows(
+    report: Report, table: Table, order: tuple[str, ...] = CANONICAL, headers: dict[str, str] | None = None
+) -> list[tuple[str, list[str]]]:
     """A performance table with objectives as heading rows: ('header'|'heading'|'row', cells);
     a heading row's cells are its title and its weight (in the last, PESO, column)."""
-    rows: list[tuple[str, list[str]]] = [("header", [HEADERS[r] for r in order] + ["PESO"])]
+    names = {**HEADERS, **(headers or {})}
+    rows: list[tuple[str, list[str]]] = [("header", [names[r] for r in order] + [names["weight"]])]
     seen: set[str] = set()
     for i in table.indicators:
         for key, text, weight in objective_path(report, table, i):
@@ -136,14 +139,17 @@ def heading_rows(report: Report, table: Table, order: tuple[str, ...] = CANONICA
     return rows
 
 
-def merged_rows(report: Report, table: Table, order: tuple[str, ...] = CANONICAL) -> tuple[list[str], list[list[tuple[str, int]]]]:
+def merged_rows(
+    report: Report, table: Table, order: tuple[str, ...] = CANONICAL, headers: dict[str, str] | None = None
+) -> tuple[list[str], list[list[tuple[str, int]]]]:
     """A performance table with the area and objectives as columns merged over their
     indicators (Word style): the header, then per row (text, rows spanned; 0 = covered by a
     merged cell above). In 3.2 the strategic weight is printed in its cell, the operational
     one in the last PESO column; in 3.1 the strategic one is."""
     levels = 2 if table.section == "3.1" else 3
     header = ["AMBITO STRATEGICO", "OBIETTIVO STRATEGICO", "OBIETTIVO OPERATIVO"][:levels]
-    header += [HEADERS[r] for r in order] + ["PESO"]
+    names = {**HEADERS, **(headers or {})}
+    header += [names[r] for r in order] + [names["weight"]]
     paths = [objective_path(report, table, i) for i in table.indicators]
     out: list[list[tuple[str, int]]] = []
     for n, (i, path) in enumerate(zip(table.indicators, paths)):

@@ -6,10 +6,12 @@ printed to PDF by Debian's Chromium (`--print-to-pdf`), a Word file built with p
 (scripts/layout_docx.py) and that file exported to PDF by LibreOffice (`soffice --headless
 --convert-to pdf`, Debian's libreoffice-writer-nogui).
 
-    .venv/bin/python scripts/make_layouts.py OUT_DIR [--only NAME ...] [--held-out]
+    .venv/bin/python scripts/make_layouts.py OUT_DIR [--only NAME ...] [--held-out] [--variety N --seed S]
 
 The layouts the tests read are in LAYOUTS; --held-out makes instead the few kept apart for an
-honest measure on layouts the reader was not developed against (HELD_OUT: never tune on them).
+honest measure on layouts the reader was not developed against (HELD_OUT: never tune on them);
+--variety N --seed S draws N layouts at random from the ways Camere print tables
+(scripts/layout_variety.py), to score the same way.
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ class Style:
     landscape_tables: bool = False  # narrative in portrait, wide tables on landscape pages
     running: bool = False  # running header and footer (report title, 'pag. N di M')
     repeat_header: bool = True  # header rows repeated on each page (thead)
+    headers: tuple[tuple[str, str], ...] = ()  # header wording by role, other than the corpus's
+    rotate: bool = False  # landscape pages stored as portrait pages turned by /Rotate
 
 
 BASE = (
@@ -162,7 +166,7 @@ def _value_class(role: str) -> str:
 
 
 def _heading_table(doc: Document, table: Table, style: Style) -> str:
-    rows = heading_rows(doc.report, table, style.order)
+    rows = heading_rows(doc.report, table, style.order, dict(style.headers))
     width = len(rows[0][1])
     out = ["<table>", _head(rows[0][1], style), "<tbody>"]
     for kind, cells in rows[1:]:
@@ -176,7 +180,7 @@ def _heading_table(doc: Document, table: Table, style: Style) -> str:
 
 
 def _merged_table(doc: Document, table: Table, style: Style) -> str:
-    header, rows = merged_rows(doc.report, table, style.order)
+    header, rows = merged_rows(doc.report, table, style.order, dict(style.headers))
     out = ["<table>", _head(header, style), "<tbody>"]
     for row in rows:
         cells = []
@@ -215,14 +219,20 @@ def export_pdf(docx_path: Path, out_dir: Path) -> Path:
     return out_dir / (docx_path.stem + ".pdf")
 
 
-def make(out_dir: Path, names: list[str] | None = None, held_out: bool = False) -> list[Path]:
-    """Write the layouts (all, or `names`) into `out_dir`; returns the files written."""
+def make(
+    out_dir: Path, names: list[str] | None = None, held_out: bool = False, variety: tuple[int, int] | None = None
+) -> list[Path]:
+    """Write the layouts (all, or `names`) into `out_dir`; returns the files written. With
+    `variety` (count, seed), that many layouts drawn at random instead (layout_variety.py)."""
     from layout_docx import DOCX_LAYOUTS, write_docx
+    from layout_variety import turn_landscape_pages, variety as draw
 
     out_dir.mkdir(parents=True, exist_ok=True)
     doc = load(CORPUS)
-    styles = HELD_OUT if held_out else LAYOUTS
+    styles: dict[str, Style] = HELD_OUT if held_out else LAYOUTS
     docx_styles = {k: v for k, v in DOCX_LAYOUTS.items() if k.startswith("heldout") == held_out}
+    if variety is not None:
+        styles, docx_styles = draw(variety[1], variety[0], Style), {}  # type: ignore[assignment]
     written: list[Path] = []
     for name, style in styles.items():
         if names and name not in names:
@@ -232,6 +242,8 @@ def make(out_dir: Path, names: list[str] | None = None, held_out: bool = False) 
         pdf_path = out_dir / f"{name}.pdf"
         print_pdf(html_path, pdf_path)
         html_path.unlink()
+        if style.rotate:
+            turn_landscape_pages(pdf_path)
         written.append(pdf_path)
     for name, docx_style in docx_styles.items():
         if names and name not in names and f"{name}-libreoffice" not in names:
@@ -249,8 +261,11 @@ def main() -> None:
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--only", nargs="*", default=None)
     parser.add_argument("--held-out", action="store_true")
+    parser.add_argument("--variety", type=int, default=None, metavar="N", help="N layouts drawn at random")
+    parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    for path in make(args.out_dir, args.only, args.held_out):
+    variety = (args.variety, args.seed) if args.variety else None
+    for path in make(args.out_dir, args.only, args.held_out, variety):
         print(path)
 
 

@@ -36,6 +36,7 @@ from .patterns import (
     LONE_UNIT_RE,
     TRAILING_WEIGHT_RE,
     is_continuation,
+    starts_row,
     trailing_weight,
 )
 from .roles import arrange
@@ -62,11 +63,21 @@ class PerformanceTable:
     def row(self, row: Row) -> None:
         """Wrapped continuations are joined to the row they continue; a new row flushes the last."""
         own = row.own()
-        if self.pending is not None and is_continuation(own):
+        if self.pending is not None and self._goes_on(own):
             self.pending.extend(own)
             return
         self.flush()
         self.pending = LogicalRow(list(row.cells), row.loc)
+
+    def _goes_on(self, row: Row) -> bool:
+        """A wrapped row's tail. In a table whose header orders the columns otherwise than the
+        corpus, one that stands in the header's columns goes on unless its PESO column holds a
+        weight (its first cell, an algorithm or a name, starts nothing by itself)."""
+        roles = self.schema.roles if self.schema is not None else ()
+        if "weight" in roles and len(row.cells) == len(roles):
+            first = next((c for c in row.cells if c), "")
+            return not is_weight(row.cells[roles.index("weight")]) and not starts_row(first)
+        return is_continuation(row)
 
     def flush(self) -> None:
         if self.pending is None:

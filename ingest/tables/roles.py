@@ -16,8 +16,8 @@ from ..numbers import is_weight
 CANONICAL = ("weight", "kpi", "name", "descr", "algorithm", "measures", "actual", "target")
 _WORDS = (  # (role, words of a header cell that give it), first match wins
     ("measures", ("VALORI", "MISURE", "MISURA")),
+    ("target", ("TARGET", "ATTESO")),  # before 'VALORE': 'Valore atteso' is the target
     ("actual", ("CONSUNTIVO", "RISULTATO", "VALORE RAGGIUNTO", "VALORE")),
-    ("target", ("TARGET", "VALORE ATTESO")),
     ("algorithm", ("ALGORITMO", "FORMULA", "MODALITÀ DI CALCOLO", "METODO DI CALCOLO")),
     ("descr", ("DESCRIZIONE",)),
     ("kpi", ("CODICE", "KPI", "COD.")),
@@ -28,15 +28,17 @@ _WORDS = (  # (role, words of a header cell that give it), first match wins
 
 
 def header_roles(cells: tuple[str, ...]) -> tuple[str, ...]:
-    """The role of each header cell ('' when unknown); a PESO after the TARGET is the
-    objective's weight."""
+    """The role of each header cell ('' when unknown). Of two PESO columns the last is the
+    objective's weight (wherever the value columns stand); a lone PESO after the TARGET is too."""
     roles: list[str] = []
     for cell in cells:
         upper = " ".join(cell.upper().split())
-        role = next((r for r, words in _WORDS if upper and any(w in upper for w in words)), "")
-        if role == "weight" and "target" in roles:
-            role = "objective_weight"
-        roles.append(role)
+        roles.append(next((r for r, words in _WORDS if upper and any(w in upper for w in words)), ""))
+    weights = [i for i, r in enumerate(roles) if r == "weight"]
+    if len(weights) >= 2:
+        roles[weights[-1]] = "objective_weight"
+    elif weights and "target" in roles[: weights[0]]:
+        roles[weights[0]] = "objective_weight"
     return tuple(roles)
 
 

@@ -35,14 +35,16 @@ def header_schema(row: Row, section_number: str | None) -> Schema | None:
     if not cells:
         return None
     joined = " | ".join(cells)
-    if "INDICATORE" in joined and "PESO" in joined and "TARGET" in joined:
+    roles = header_roles(row.cells)
+    if ("INDICATORE" in joined and "PESO" in joined and "TARGET" in joined) or {"name", "weight", "target"} <= set(roles):
         # the header says so, or the section the table is printed in ('3.2 - ... obiettivi operativi')
         operational = "OBIETTIVO OPERATIVO" in joined or "OGGETTO OPERATIVO" in joined
         section: Literal["3.1", "3.2"] = "3.2" if operational or (section_number or "").startswith("3.2") else "3.1"
-        years = tuple(int(y) for y in YEAR_TARGET_RE.findall(joined))
-        roles = header_roles(row.cells)
+        # a Piano's targets by year ('TARGET 2020 | TARGET 2021'); a table that also prints a
+        # consuntivo is a Relazione's, whose 'Target 2019' is the year's target
+        years = () if "actual" in roles else tuple(int(y) for y in YEAR_TARGET_RE.findall(joined))
         return Schema(
-            "performance", section=section, plan_years=years, objective_weight_column=_weight_after_target(row),
+            "performance", section=section, plan_years=years, objective_weight_column=_weight_after_target(row, roles),
             roles=roles if not years and needs_arranging(roles) else (),
         )
     if cells[0] == "ENTE" and "RAGGIUNGIMENTO" in joined:
@@ -72,11 +74,11 @@ def is_table_header(cells: list[str]) -> bool:
     return header_schema(Row(tuple(cells), Loc()), None) is not None
 
 
-def _weight_after_target(row: Row) -> int | None:
+def _weight_after_target(row: Row, roles: tuple[str, ...]) -> int | None:
     """The index of a PESO column printed after the TARGET columns (the objective's weight)."""
     upper = [c.upper() for c in row.cells]
-    targets = [i for i, c in enumerate(upper) if "TARGET" in c]
-    weights = [i for i, c in enumerate(upper) if c.strip() == "PESO"]
+    targets = [i for i, c in enumerate(upper) if "TARGET" in c] or [i for i, r in enumerate(roles) if r == "target"]
+    weights = [i for i, c in enumerate(upper) if c.strip() == "PESO"] or [i for i, r in enumerate(roles) if r == "objective_weight"]
     after = [i for i in weights if targets and i > max(targets)]
     return after[-1] if after else None
 

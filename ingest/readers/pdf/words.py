@@ -332,17 +332,25 @@ def _bands(region: Region, cuts: list[float], size: float) -> list[tuple[float, 
 
 def _row_gap(lines: list[Line], size: float, cut: bool) -> float | None:
     """The blank that separates rows: wider than the spacing of a cell's wrapped lines (the most
-    common gap) by a fifth of the font size. When every gap is alike, rows are not told apart by
-    spacing: with rules or shading to cut them, None; without, every line is a row (the parser
+    common gap) by a fifth of the font size. When no gap is that much wider, rows are not told
+    apart by spacing alone: with rules or shading to cut them, None; without, every gap wider
+    than a cell's line spacing parts rows (every line is a row when all are alike: the parser
     joins wrapped ones back)."""
-    gaps = [round(b.top - a.bottom, 1) for a, b in zip(lines, lines[1:]) if b.top > a.bottom - 1]
-    if not gaps:
+    raw = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if b.top > a.bottom - 1]
+    if not raw:
         return None
+    gaps = [round(g, 1) for g in raw]
     leading = Counter(gaps).most_common(1)[0][0]
     threshold = leading + max(1.0, 0.2 * size)
     if any(g >= threshold for g in gaps):
         return threshold
-    return None if cut else min(gaps) - 0.01
+    if cut:
+        return None
+    # the most common gap is between rows (cells of one line, or lines of different cells
+    # interleaved by vertical centring): rows part at it, wrapped lines of a cell (never
+    # further apart than half the type size) do not
+    apart = [g for g in raw if g > 0.45 * size]
+    return min(apart or raw) - 0.01
 
 
 def _merged_cells(
