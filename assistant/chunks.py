@@ -92,7 +92,8 @@ def chunk_report(report: Report, document_id: str, max_chars: int = MAX_CHARS) -
                 section_path=path,
                 line=loc.line,
                 page=loc.page,
-                place=loc.label(),
+                # where the chunk starts ('riga 101', not the lines a joined paragraph ran on to)
+                place=loc.model_copy(update={"more_lines": (), "more_rows": ()}).label(),
                 source_file=report.source_file,
                 sha256=report.sha256,
                 is_table_caption=caption,
