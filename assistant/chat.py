@@ -27,6 +27,7 @@ from .plan import Catalog, PlanParser, QuestionPlan
 from .plan.catalog import city
 from .plan.parser import mentions_camera
 from .retrieval import SearchFilters
+from .store import DocumentGone
 from .workspace import Workspace, WorkspaceError, YearView
 from .writer import Writer
 
@@ -191,8 +192,12 @@ class Assistant:
             session: Session | None = None) -> Answer:
         """Answer a question (completing the conversation's last plan when it is a follow-up);
         the answer's plan is added to `session`."""
-        with self.workspace.store.pinned():  # one view of the store per question
-            answer = self._ask(question, year, ente, session)
+        try:
+            with self.workspace.store.pinned():  # one view of the store per question
+                answer = self._ask(question, year, ente, session)
+        except DocumentGone:  # removed by another session while this question read the store
+            with self.workspace.store.pinned():
+                answer = self._ask(question, year, ente, session)
         if session is not None:
             session.add(answer.plan)
         return answer

@@ -77,6 +77,11 @@ ProgressFn = Callable[[str, int, int], None]
 # the reads remembered while a unit of work has pinned the store (see `Store.pinned`)
 _pinned: ContextVar[dict | None] = ContextVar("store_pinned", default=None)
 
+
+class DocumentGone(KeyError):
+    """A document listed a moment ago was removed before its report was read (another session
+    wrote): the reader starts again from a fresh list."""
+
 class IndexWriter(Protocol):
     """What the store needs from the retrieval index."""
 
@@ -186,7 +191,7 @@ class Store:
         with self.engine.connect() as c:
             data = c.scalar(select(D.report_json).where(D.id == document_id))
         if data is None:
-            raise KeyError(document_id)
+            raise DocumentGone(document_id)
         report = Report.model_validate_json(data)
         with self._lock:
             self._reports[document_id] = report
