@@ -150,15 +150,12 @@ class PlanParser:
             r.tables += [(m.start(), "intervention") for m in r.take(cues.INTERVENTIONS_TABLE)]
 
     def _codes(self, r: _Reading) -> None:
-        for m in list(cues.KPI_CODE.finditer(r.text)):
-            names = self.catalog.by_alias(m.group(1))
-            if len(names) == 1:
+        for m in cues.KPI_CODE.finditer(r.text):
+            named = [Ref(kind=n.kind, code=n.code, name=n.name, said=m.group(1), by="code")
+                     for n in self.catalog.by_alias(m.group(1))]
+            if named:  # one indicator, or several printed with the same code: ask which
                 r.blank(m.start(), m.end())
-                n = names[0]
-                r.refs.append(Ref(kind=n.kind, code=n.code, name=n.name, said=m.group(1), by="code"))
-            elif names:
-                r.blank(m.start(), m.end())
-                r.candidates += [Ref(kind=n.kind, code=n.code, name=n.name, said=m.group(1), by="code") for n in names]
+                (r.refs if len(named) == 1 else r.candidates).extend(named)
         for m in r.take(cues.AREA_NUMBER):
             code = m.group(1) or m.group(2)
             name = self.catalog.by_code("area", code)
