@@ -7,6 +7,7 @@ from ingest.scoring import NodeScore
 
 from .. import fact_ids as ids
 from .base import Composed, Context, Table, basis_note, in_scope
+from .method import answer_method
 from .registry import handler, when
 
 _WHAT = {"ente": "dell'Ente", "area": "dell'area", "strategic": "dell'obiettivo strategico", "operational": "dell'obiettivo operativo"}
@@ -36,6 +37,8 @@ def answer_achievement(ctx: Context) -> Composed:
     later = [y for y in plan.years if y > ctx.view.year]
     if plan.subject == "indicator" and plan.measure == "target" and later:
         return _later_targets(ctx, later[-1])
+    if plan.measure == "algorithm" and not nodes:
+        return answer_method(ctx)
     if plan.act == "compare":
         return compare_years(ctx, nodes)
     if plan.act == "rank":
@@ -160,13 +163,16 @@ def _rank(ctx: Context) -> Composed:
         card = view.scorecard.indicators
         items = [(card[i.key].achievement if field == "achievement" else i.weight_pct, i.key,
                   f"{i.operational_objective or i.strategic_objective} {w.label(i.name)}", ids.indicator(i.key, field))
-                 for i in view.report.indicators()]
+                 for i in view.report.indicators() if in_scope(i, plan)]
         kind = "gli indicatori"
     else:
         level = "area" if plan.subject == "area" else (plan.level or "strategic")
         items = [(n.achievement if field == "achievement" else n.weight_pct, n.code, f"{n.code} {w.label(n.title)}", _aid(n, field))
-                 for n in view.scorecard.nodes(level)]  # type: ignore[arg-type]
+                 for n in view.scorecard.nodes(level) if _within(n.code, plan)]  # type: ignore[arg-type]
         kind = {"area": "le aree", "strategic": "gli obiettivi strategici", "operational": "gli obiettivi operativi"}[level]
+    scopes = plan.refs_of("area", "strategic", "operational")
+    if scopes:
+        kind += " " + ", ".join(("dell'area " if r.kind == "area" else "dell'obiettivo ") + r.code for r in scopes)
     items = [i for i in items if i[0] is not None and ctx.book.get(i[3]) is not None]
     items.sort(key=lambda i: i[0], reverse=not worst)
     what = "peso" if field == "weight" else "grado di raggiungimento"
@@ -183,6 +189,12 @@ def _rank(ctx: Context) -> Composed:
     rows = [[label, w.n(fid)] for _, _, label, fid in items]
     table = Table(columns=["Voce (in ordine)", "Peso" if field == "weight" else "Raggiungimento"], rows=rows)
     return Composed(intent="achievement", body=first + "\n\n" + table.markdown(), table=table)
+
+
+def _within(code: str, plan) -> bool:
+    """A node under the areas and objectives the plan names (any, when none)."""
+    scopes = plan.refs_of("area", "strategic", "operational")
+    return not scopes or any(code.startswith(r.code + ".") for r in scopes)
 
 
 def compare_years(ctx: Context, nodes: list[NodeScore]) -> Composed:

@@ -27,6 +27,7 @@ class Route(BaseModel):
     candidates: bool | None = None  # the plan has a name that fits several items
     unknown_refs: bool | None = None  # the plan names a code the store does not hold
     dangling: bool | None = None  # a follow-up with no previous question
+    bounded: bool | None = None  # the plan sets a threshold ('sotto l'80%')
 
     def accepts(self, plan: QuestionPlan) -> bool:
         kinds = plan.ref_kinds()
@@ -40,6 +41,7 @@ class Route(BaseModel):
             and (self.candidates is None or bool(plan.candidates) == self.candidates)
             and (self.unknown_refs is None or any(not r.known for r in plan.refs) == self.unknown_refs)
             and (self.dangling is None or plan.dangling == self.dangling)
+            and (self.bounded is None or (plan.bound is not None) == self.bounded)
         )
 
 
@@ -59,7 +61,7 @@ class Handler:
 
 # the order in which handlers are tried: the narrowest plans first, retrieval last
 ORDER = (
-    "clarify", "draft", "export", "retrieval", "target_changes", "findings", "below_target", "indicator",
+    "clarify", "draft", "export", "retrieval", "target_changes", "findings", "selection", "below_target", "indicator",
     "count", "interventions", "resources", "financial", "achievement",
 )
 _HANDLERS: dict[str, Handler] = {}
@@ -106,4 +108,5 @@ def _load() -> None:
         findings,
         indicators,
         narrative,
+        selection,
     )

@@ -32,6 +32,41 @@ OVER_BUDGET = rx(
     r"(?:il\s+|al\s+|del\s+|lo\s+)?(?:preventiv|previst|stanziat)\w*|\bsforament\w*"
 )
 UNDER_BUDGET = rx(r"\b(?:sotto|meno del|meno di quanto|inferior\w* al)\s+(?:il\s+|al\s+)?(?:preventiv|previst|stanziat)\w*")
+# items that reached their target: said of several ('quanti indicatori sono stati raggiunti?',
+# 'gli obiettivi che hanno raggiunto il target'); one named item's 'ha raggiunto?' is its achievement
+MET = rx(
+    r"\b(?:indicatori|obb?iettivi|kpi|aree|target)\b[^?.;]{0,40}?\b(?:pienamente\s+)?(?:raggiunt[oaie]|centrat[oaie]|rispettat[oaie])\b"
+    r"|\bquant[ie]\b[^?.;]{0,40}?\b(?:raggiunt[oaie]|centrat[oaie]|rispettat[oaie])\b"
+    r"|\b(?:in linea con|in linea col|entro) (?:il |i )?target\b"
+)
+# beyond the target ('hanno superato il target', 'sopra il target', 'oltre le attese')
+ABOVE_TARGET = rx(
+    r"\b(?:superat[oaie]|oltrepassat[oaie]|sopra|al di sopra del|oltre|superior\w* al|andat[oaie] oltre)\s+"
+    r"(?:di\s+(?:molto|tanto)\s+)?(?:il\s+|al\s+|i\s+|ai\s+|le\s+|lo\s+)?(?:target|attese|valore atteso|soglia)\b"
+    r"|\b(?:sovra|super)perform\w*|\bsforat[oaie] (?:in positivo|al rialzo)"
+)
+# items without an actual or a target ('consuntivo mancante', 'indicatori senza target')
+MISSING = rx(
+    r"\b(?:senza|privi? d(?:i|el)|manca(?:no)?|mancan\w*(?: d(?:i|el))?|non ha(?:nno)?)\s+(?:il\s+|lo\s+|un\s+|i\s+)?"
+    r"(?:consuntiv|target|valor[ei]\b|dat[oi]\b|misur)\w*"
+    r"|\b(?:consuntiv|target|valor[ei]\b|dat[oi]\b|misur[ae]\b)\w*\s+(?:\w+\s+)?"
+    r"(?:mancant\w*|assent\w*|vuot\w*|non (?:indicat|rilevat|compilat|disponibil|inserit|riportat)\w*)"
+    r"|\bnon (?:sono )?(?:stat[ie] )?(?:misurat|valutat|rilevat)[ie]\b"
+)
+# a threshold on a percentage: 'sotto l'80%', 'oltre il 90 %', 'tra 80 e 100', 'peso superiore al 30%'
+_PCT = r"(\d{1,3}(?:[.,]\d{1,2})?)(?![\d.,]\d)\s*(%|per\s*cento)?"
+BOUND_BETWEEN = rx(rf"\b(?:tra|fra|compres[oaie] tra)\s+(?:il\s+|l'\s*)?{_PCT}\s+e\s+(?:il\s+|l'\s*)?{_PCT}")
+BOUND_BELOW = rx(
+    rf"\b(?:sotto|inferior\w* (?:a|al|all')|meno d(?:i|el|ell')|minor\w* d(?:i|el|ell')|al di sotto d(?:el|ell')|non oltre)\s*"
+    rf"(?:il\s+|l'\s*|al\s+|all'\s*)?{_PCT}|<\s*=?\s*{_PCT}"
+)
+BOUND_ABOVE = rx(
+    rf"\b(?:sopra|superior\w* (?:a|al|all')|oltre|piu d(?:i|el|ell')|maggior\w* d(?:i|el|ell')|almeno|al di sopra d(?:el|ell')|non meno d(?:i|el|ell'))\s*"
+    rf"(?:il\s+|l'\s*|al\s+|all'\s*)?{_PCT}|>\s*=?\s*{_PCT}"
+)
+BOUND_ON_WEIGHT = rx(r"\bpes[oaie]\b|\bpesano\b|\bpesi\b")
+# a threshold without '%' is one only when the question says what it measures
+BOUND_MEASURED = rx(r"raggiungiment|\bpes[oaie]\b|\bpesano\b|\bpesi\b|\bpunteggio|\bpercentual|\bgrado\b")
 _CHANGE_VERB = r"(?:cambiat|modificat|variat|rivist|spostat|eliminat|abbassat|alzat|ridott|cambi\b|modific|differenz|divers)"
 _CHANGED_THING = r"(?:target|obb?iettiv|indicator|pes[oi]\b|piano\b|progett)"
 TARGET_CHANGED = rx(
@@ -70,6 +105,7 @@ RANK = rx(
     r"|\b(?:quale?|qual|a quale|chi)\b.*\b(?:piu|meno|peggio|meglio)\b"
     r"|\b(?:il|la|i|le|gli) (?:\w+ ){0,3}(?:piu|meno) (?:alt|bass|elevat|pesant)\w*"
     r"|\b(?:con|di|a) (?:il |un )?(?:peso|raggiungimento|punteggio) (?:piu |meno )?(?:maggior|minor|alt|bass|elevat)\w*"
+    r"|\bmaggiormente\b|\bdi piu\b"
 )
 RANK_WORST = rx(r"peggior|peggio|\bmeno\b|bass|minim|minor|ultim")
 COMPARE = rx(
@@ -111,6 +147,8 @@ MEASURES: list[tuple[str, re.Pattern[str]]] = [
     ("actual", rx(r"\bconsuntiv\w*")),
     ("value", rx(r"\bvalor[ei]\b|\bquant[oaie]\b|\bvale\b|\bvalgono\b|\bammont\w*|\bnumero\b|\bha avuto\b|\bfatt[ei]\b")),
 ]
+
+ACHIEVEMENT_WORD = rx(r"raggiungiment\w*|\bperformance\b|\bpunteggio\b|\bvalutazion\w*")
 
 # -- subjects -------------------------------------------------------------------------------------
 
@@ -172,6 +210,9 @@ ENTE = rx(
     r"\b(?:camera(?:\s+di\s+commercio)?\s+(?:di|della|del|dell')|cciaa(?:\s+(?:di|della|del|dell'))?"
     r"|c\.c\.i\.a\.a\.?(?:\s+di)?|ente camerale\s+di)\s*([a-z][a-z'-]*(?:[ -][a-z][a-z'-]*){0,2})"
 )
+# the words that name a Camera whatever follows ('Camera di commercio di X', 'CCIAA di X'); after a
+# bare 'camera di' only a place names one (see `places`)
+ENTE_FOR_SURE = rx(r"camera\s+di\s+commercio|cciaa|c\.c\.i\.a\.a|ente camerale")
 FOLLOWUP_START = rx(r"^\s*(?:e|ed|ma|invece|anche|mentre|allora|quindi|piuttosto)\b")
 FOLLOWUP_CLITIC = rx(
     r"\b(?:fammene|fanne|fammela|scrivila|scrivimela|preparamela|esportal[aoei]|scarical[aoei]|mandamela"
@@ -206,7 +247,8 @@ modificati cambiati perche migliore peggiore classifica risorse disponibili sost
 
 # every pattern that asks: what the parser counts as understood (its confidence)
 ALL: tuple[re.Pattern[str], ...] = (
-    BELOW_TARGET, TARGET_CHANGED, EXPORT, DRAFT, CHECK, EXPLAIN, RANK, COMPARE, LIST, TREE_PLURAL, TABLE_PLURAL, COUNT,
+    BELOW_TARGET, MET, ABOVE_TARGET, MISSING, BOUND_BETWEEN, BOUND_BELOW, BOUND_ABOVE, TARGET_CHANGED,
+    EXPORT, DRAFT, CHECK, EXPLAIN, RANK, COMPARE, LIST, TREE_PLURAL, TABLE_PLURAL, COUNT,
     FINDING, *(p for _, p in MEASURES), *(p for _, p in TABLES), *(p for _, p in TREE_NOUNS), *(p for _, p in GROUP),
     *(p for _, p in SECTION_WORDS), *(p for _, p in FORMATS), THIS_YEAR, SECTION_NUMBER,
 )

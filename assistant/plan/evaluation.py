@@ -13,7 +13,7 @@ from .catalog import Catalog
 from .model import QuestionPlan
 from .parser import PlanParser
 
-_KEYS = ("act", "measure", "subject", "condition", "refs", "years", "section", "rank", "group", "level", "ente", "candidates", "dangling")
+_KEYS = ("act", "measure", "subject", "condition", "bound", "refs", "years", "section", "rank", "group", "level", "ente", "candidates", "dangling")
 _SETS = ("refs", "candidates")
 
 

@@ -23,7 +23,27 @@ def is_followup(folded: str, plan: QuestionPlan) -> bool:
     if short and cues.FOLLOWUP_START.search(folded):
         return True
     bare = not (plan.refs or plan.measure or plan.condition or plan.candidates) and plan.subject in (None, "narrative")
-    return short and bare and plan.act in ("draft", "export")
+    if short and bare and plan.act in ("draft", "export"):
+        return True
+    return len(folded.split()) <= 6 and _unscoped(plan)
+
+
+def leans_on_items(folded: str, plan: QuestionPlan, previous: QuestionPlan) -> bool:
+    """'quanti indicatori ha?', 'quali obiettivi ci sono?' right after a question on an area or
+    an objective: the items below the previous ones, asked without naming them again."""
+    below = {"area": {"objective", "indicator"}, "strategic": {"objective", "indicator"}, "operational": {"indicator"}}
+    kinds = {r.kind for r in previous.refs if r.kind in below}
+    return (len(folded.split()) <= 6 and bool(kinds) and not (plan.refs or plan.candidates or plan.ente)
+            and any(plan.subject in below[k] for k in kinds) and plan.act not in ("draft", "export"))
+
+
+def _unscoped(plan: QuestionPlan) -> bool:
+    """'quanto pesa?', 'com'è andato nel 2020?': a measure (or a year) asked of nothing the
+    question names itself (no item, no 'indicatori' or 'area', no table, no Camera, no
+    condition): in a conversation, it is asked of the previous question's items."""
+    asks = plan.measure is not None or (plan.act == "compare" and bool(plan.years))
+    return (asks and not (plan.refs or plan.candidates or plan.condition or plan.ente)
+            and plan.act in ("lookup", "compare") and not _says_subject(plan))
 
 
 def is_dangling(folded: str, plan: QuestionPlan) -> bool:
@@ -38,7 +58,7 @@ def is_dangling(folded: str, plan: QuestionPlan) -> bool:
 
 def complete(previous: QuestionPlan, new: QuestionPlan) -> QuestionPlan:
     """The previous plan with what the follow-up says in its place."""
-    act = new.act if _asked_act(new) else previous.act
+    act = new.act if _asked_act(new) or new.measure == "count" else previous.act  # a count compares nothing
     if act in ("draft", "export") and previous.act not in ("draft", "export") and new.section is None:
         section = section_for(previous)
     else:

@@ -8,6 +8,7 @@ follow-up), or filled by a language model and validated.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -20,9 +21,10 @@ Measure = Literal["target", "actual", "achievement", "weight", "amount", "change
 Output = Literal["number", "table", "prose", "file"]
 # what the answer is about when no single item is named (or what a list enumerates)
 Subject = Literal["ente", "area", "objective", "indicator", "financial", "resource", "intervention", "finding", "narrative"]
-# a filter over the items: below their target, changed between Piano and Relazione, or (resource
-# lines) spent over or under their preventivo
-Condition = Literal["below_target", "target_changed", "over_budget", "under_budget"]
+# a filter over the items: below their target, reached it ('raggiunti'), beyond it ('hanno superato
+# il target'), without an actual or a target ('consuntivo mancante'), changed between Piano and
+# Relazione, or (resource lines) spent over or under their preventivo
+Condition = Literal["below_target", "met", "above_target", "missing", "target_changed", "over_budget", "under_budget"]
 # the items a question can name, as the store names them
 RefKind = Literal["area", "strategic", "operational", "indicator", "financial", "resource"]
 # how the question named an item
@@ -72,6 +74,27 @@ class Ref(BaseModel):
         return f"«{self.name}» ({table})"
 
 
+class Bound(BaseModel):
+    """A threshold the question sets on a percentage ('sotto l'80%', 'tra 80 e 100', 'peso
+    superiore al 30%'): the items whose achievement (or weight) lies within it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    measure: Literal["achievement", "weight"] = "achievement"
+    low: Decimal | None = None  # the items at or above (strictly above when `strict_low`)
+    high: Decimal | None = None  # the items at or below (strictly below when `strict_high`)
+    strict_low: bool = False
+    strict_high: bool = False
+    said: str = ""  # the words that set it
+
+    def holds(self, value: Decimal | None) -> bool:
+        if value is None:
+            return False
+        if self.low is not None and (value < self.low or (self.strict_low and value == self.low)):
+            return False
+        return not (self.high is not None and (value > self.high or (self.strict_high and value == self.high)))
+
+
 class QuestionPlan(BaseModel):
     """What a question asks (act, measure), about what (scope) and in which form (output)."""
 
@@ -82,6 +105,7 @@ class QuestionPlan(BaseModel):
     measure: Measure | None = None
     subject: Subject | None = None
     condition: Condition | None = None
+    bound: Bound | None = None
     refs: tuple[Ref, ...] = ()
     years: tuple[int, ...] = ()  # the years named, ascending
     this_year: bool = False  # 'quest'anno', 'l'anno in corso'
@@ -118,6 +142,8 @@ class QuestionPlan(BaseModel):
         for key in ("subject", "condition"):
             if getattr(self, key) is not None:
                 data[key] = getattr(self, key)
+        if self.bound is not None:
+            data["bound"] = self.bound.model_dump(mode="json", exclude={"said"}, exclude_defaults=True)
         data["refs"] = [r.key() for r in self.refs]
         data["years"] = list(self.years)
         for key in ("section", "rank", "group", "level", "ente"):

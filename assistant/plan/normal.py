@@ -28,8 +28,8 @@ def normalise(plan: QuestionPlan) -> QuestionPlan:
         if subject == "narrative":
             p.update(refs=(), measure=None, candidates=())
         else:
-            if measure == "algorithm" and subject != "indicator":
-                measure = None  # how an objective's achievement is computed: its detail answers
+            if measure == "algorithm" and subject != "indicator" and p["refs"]:
+                measure = None  # how a named objective's achievement is computed: its detail answers
             if measure == "value":
                 measure = "actual" if subject == "indicator" else _DEFAULT_MEASURE.get(subject or "")
             if measure == "achievement" and subject == "financial":

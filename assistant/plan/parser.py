@@ -19,12 +19,14 @@ from ingest.textnorm import fold
 
 from . import cues
 from .catalog import Catalog, city
-from .followup import complete, is_dangling, is_followup
+from .filters import read_bound, read_condition
+from .followup import complete, is_dangling, is_followup, leans_on_items
 from .glossary import expand
 from .lexicon import STOP, stem
 from .model import Act, QuestionPlan, Ref
 from .names import Match, NameIndex, best_matches
 from .normal import draft_section, normalise
+from .places import leading_place
 
 _WORD = re.compile(r"[a-z0-9]+")
 _DOTTED = re.compile(r"\b(?:[a-z]\.){2,}(?:[a-z]\b)?")
@@ -78,7 +80,8 @@ class PlanParser:
         ente, ente_said = self._ente(r)
         for m in cues.DOCUMENT_TITLE.finditer(r.text):
             r.blank(m.start(1), m.end(1))
-        condition, mismatch = _condition(r)
+        condition, mismatch = read_condition(r)
+        bound = read_bound(r)
         section = self._section(r)
         prefer = _preferred_kinds(folded, previous)
         self._tables(r)
@@ -87,8 +90,8 @@ class PlanParser:
         self._names(r, {"resource"} if budget else prefer, strict=bool(r.refs), only={"resource"} if budget else None)
         years = tuple(sorted({int(m.group(1)) for m in r.take(cues.YEAR)}))
         raw = _read_cues(r, text=text, years=years, ente=ente, ente_said=ente_said, section=section, folded=folded,
-                         condition=condition, mismatch=mismatch)
-        if previous is not None and is_followup(folded, raw):
+                         condition=condition, mismatch=mismatch, bound=bound)
+        if previous is not None and (is_followup(folded, raw) or leans_on_items(folded, raw, previous)):
             raw = complete(previous, raw)
         elif previous is None and is_dangling(folded, raw):
             raw = raw.model_copy(update={"dangling": True})
@@ -122,7 +125,10 @@ class PlanParser:
                     said_city = re.match(r"\S+(?:\s+\S+){%d}" % (min(len(words), len(name.split())) - 1), m.group(1))
                     r.blank(m.start(), m.start(1) + (said_city.end() if said_city else len(m.group(1))))
                     return ente, city(ente)
-            said = said or (" ".join(words[:2]).title() if words else None)
+            place = leading_place(m.group(1))
+            if place is None and not cues.ENTE_FOR_SURE.match(m.group(0)):
+                continue  # 'la camera di diritto annuale': no place, so no Camera ('diritto annuale' asks)
+            said = said or (place.title() if place else " ".join(words[:2]).title() if words else None)
         if said is None:  # the city alone ('quanto ha speso Ferrara?'); 'a Ravenna' is the province
             for ente in self.catalog.enti:
                 m = re.search(rf"(?<!\ba )(?<!\bin )(?<!\bad )(?<!provincia di )\b{re.escape(fold(city(ente)))}\b", r.text)
@@ -221,7 +227,7 @@ def _is_italian(word: str) -> bool:
 
 def mentions_camera(text: str) -> bool:
     """The question names a Camera ('la Camera di Ferrara', 'CCIAA di Ravenna'): cheap to ask."""
-    return bool(cues.ENTE.search(fold(text)))
+    return any(leading_place(m.group(1)) or cues.ENTE_FOR_SURE.match(m.group(0)) for m in cues.ENTE.finditer(fold(text)))
 
 
 def _ref(m: Match, by: str) -> Ref:
@@ -254,24 +260,6 @@ def _prefer(matches: list[Match], kinds: set[str]) -> list[Match]:
 # -- the words that ask ---------------------------------------------------------------------------
 
 
-def _condition(r: _Reading) -> tuple[str | None, bool]:
-    """Below target, or changed from the Piano; read before the names, whose words it uses up
-    ('in corso d'anno' is not the indicator 'N. corsi ... nell'anno')."""
-    mismatch = bool(cues.MISMATCH.search(r.text))  # 'consuntivo diverso dai valori misure': a check
-    if cues.OVER_BUDGET.search(r.text):  # its words stay: they also name the resources table
-        return "over_budget", mismatch
-    if cues.UNDER_BUDGET.search(r.text):
-        return "under_budget", mismatch
-    if not mismatch and cues.TARGET_CHANGED.search(r.text):
-        r.take(cues.CONDITION_WORDS)
-        return "target_changed", mismatch
-    if cues.BELOW_TARGET.search(r.text):
-        r.take(cues.BELOW_TARGET)
-        r.take(cues.CONDITION_WORDS)
-        return "below_target", mismatch
-    return None, mismatch
-
-
 def _group(t: str, folded: str) -> str | None:
     """'per area', 'per obiettivo': the answer broken down by these; not when the next word
     was taken by a name ('per area Competitività delle imprese' names one area)."""
@@ -286,7 +274,7 @@ def _group(t: str, folded: str) -> str | None:
 
 def _read_cues(r: _Reading, **scope) -> QuestionPlan:
     folded = scope.pop("folded")
-    condition, mismatch = scope.pop("condition"), scope.pop("mismatch")
+    condition, mismatch, bound = scope.pop("condition"), scope.pop("mismatch"), scope.pop("bound")
     t = r.text
     act = "check" if mismatch else _act(t, folded, r, condition, scope["years"])
     rank = ("worst" if cues.RANK_WORST.search(t) else "best") if act == "rank" else None
@@ -298,7 +286,9 @@ def _read_cues(r: _Reading, **scope) -> QuestionPlan:
     level = _level(folded, r.refs) if subject == "objective" else None
     if condition == "target_changed" and subject is None and re.search(r"\btarget\b", folded):
         subject = "indicator"  # targets are the indicators'
-    if act == "lookup" and condition is not None and not r.refs and measure != "count":
+    if bound is not None and measure is None:
+        measure = bound.measure
+    if act == "lookup" and (condition is not None or bound is not None) and not r.refs and measure != "count":
         act = "list"  # 'cosa è cambiato?', 'ci sono scostamenti?': the items that meet the condition
     section = scope["section"] or (draft_section(folded) if act in ("draft", "export") else None)
     if act == "lookup" and _is_list(t, subject, r.refs, group):
@@ -307,7 +297,7 @@ def _read_cues(r: _Reading, **scope) -> QuestionPlan:
     understood = 1 - len(_unexplained(t)) / len(content)  # names, codes, years and cue words
     confidence = understood if (measure or condition or r.refs or r.tables or act != "lookup") else min(understood, 0.3)
     return QuestionPlan.model_construct(  # validated by `normalise`, once 'value' has become a measure
-        text=scope["text"], act=act, measure=measure, subject=subject, condition=condition, refs=tuple(r.refs),
+        text=scope["text"], act=act, measure=measure, subject=subject, condition=condition, bound=bound, refs=tuple(r.refs),
         years=scope["years"], this_year=bool(cues.THIS_YEAR.search(folded)), ente=scope["ente"],
         ente_said=scope["ente_said"], section=section, rank=rank, group=group, level=level,
         candidates=tuple(r.candidates), confidence=round(max(0.0, confidence), 2),
@@ -367,7 +357,7 @@ def _subject(t: str, act: str, measure: str | None, r: _Reading, condition: str 
         return "financial"
     if nouns:
         noun = min(nouns)[1]
-        if noun != "ente" or measure in ("achievement", "weight") or (not refs and condition is None and act == "rank"):
+        if noun != "ente" or measure in ("achievement", "weight", "algorithm") or (not refs and condition is None and act in ("rank", "compare")):
             return noun
     if refs:
         return {"area": "area", "strategic": "objective", "operational": "objective", "indicator": "indicator",
@@ -375,6 +365,8 @@ def _subject(t: str, act: str, measure: str | None, r: _Reading, condition: str 
     if r.candidates:
         return {"area": "area", "strategic": "objective", "operational": "objective", "indicator": "indicator",
                 "financial": "financial", "resource": "resource"}[r.candidates[0].kind]
+    if measure == "algorithm" and cues.ACHIEVEMENT_WORD.search(t):
+        return "ente"  # 'come si calcola il grado di raggiungimento?': the scoring rules
     if measure in ("achievement", "weight") and condition is None and not _unexplained(t):
         return "ente"  # 'com'è andata?' about nothing else: the Ente ('l'occupazione' is the narrative's)
     if condition is not None or measure == "count" or act in ("draft", "export"):

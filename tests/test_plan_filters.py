@@ -1,0 +1,77 @@
+"""The filters a question sets (conditions, thresholds), the places that name a Camera, and
+follow-ups that ask a measure of the previous question's items."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from assistant.plan import PlanParser
+from assistant.plan.evaluation import corpus_catalog
+from assistant.plan.model import Bound
+from assistant.plan.places import leading_place
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def parser():
+    return PlanParser(corpus_catalog(ROOT / "corpus"))
+
+
+def test_a_bound_holds_within_its_limits_and_says_if_strict():
+    between = Bound(low=Decimal(80), high=Decimal(100))
+    assert between.holds(Decimal(80)) and between.holds(Decimal(100)) and not between.holds(Decimal("79.99"))
+    below = Bound(high=Decimal(90), strict_high=True)
+    assert below.holds(Decimal("89.9")) and not below.holds(Decimal(90)) and not below.holds(None)
+
+
+@pytest.mark.parametrize("question, low, high, measure", [
+    ("indicatori con raggiungimento tra 80 e 100", "80", "100", "achievement"),
+    ("obiettivi con raggiungimento sotto il 70%", None, "70", "achievement"),
+    ("obiettivi operativi con peso superiore al 30%", "30", None, "weight"),
+    ("indicatori con raggiungimento di almeno 95,5%", "95.5", None, "achievement"),
+])
+def test_a_threshold_is_read_with_its_measure(parser, question, low, high, measure):
+    bound = parser.parse(question).bound
+    assert bound is not None and bound.measure == measure
+    assert bound.low == (Decimal(low) if low else None) and bound.high == (Decimal(high) if high else None)
+
+
+@pytest.mark.parametrize("question", [
+    "quali obiettivi hanno più di 3 indicatori?",  # a bare number: no measure said
+    "indicatori sotto target nel 2020",  # the condition, not a threshold
+    "sopra il 2019",
+])
+def test_a_number_that_is_no_threshold_sets_none(parser, question):
+    assert parser.parse(question).bound is None
+
+
+@pytest.mark.parametrize("question, condition", [
+    ("quanti indicatori sono stati raggiunti?", "met"),
+    ("indicatori che hanno superato il target", "above_target"),
+    ("ci sono indicatori con consuntivo mancante?", "missing"),
+    ("indicatori senza target", "missing"),
+    ("quanti indicatori non sono stati raggiunti?", "below_target"),
+    ("l'obiettivo 1.3 ha raggiunto il target?", None),  # one named item: its achievement
+])
+def test_conditions_on_several_items(parser, question, condition):
+    assert parser.parse(question).condition == condition
+
+
+def test_a_camera_is_named_by_a_place_and_bare_words_are_not_one(parser):
+    assert leading_place("reggio emilia nel 2019") == "reggio emilia"
+    assert leading_place("diritto annuale") is None
+    assert parser.parse("quanto ha incassato la camera di diritto annuale?").ente_said is None
+    assert parser.parse("la camera di Ferrara quanto ha speso?").ente_said == "Ferrara"
+    assert parser.parse("camera di commercio di Vattelapesca: risultato").ente_said  # said plainly: a Camera
+
+
+def test_a_bare_measure_in_a_conversation_is_asked_of_the_previous_items(parser):
+    first = parser.parse("qual è l'obiettivo 2.2?")
+    weight = parser.parse("quanto pesa?", first)
+    assert weight.followup and [r.key() for r in weight.refs] == ["strategic:2.2"] and weight.measure == "weight"
+    count = parser.parse("quanti indicatori ha?", parser.parse("com'è andato nel 2020?", first))
+    assert [r.key() for r in count.refs] == ["strategic:2.2"] and count.measure == "count" and count.act == "lookup"
+    alone = parser.parse("quanto pesa?")
+    assert not alone.followup and not alone.refs
