@@ -1,25 +1,35 @@
-"""One settings class for the whole app (pydantic-settings, prefix RELAZIONE_)."""
+"""One settings class for the whole app: each field from the environment variable
+RELAZIONE_<FIELD> (any case), values given to the constructor first, validated by pydantic.
+
+Why not pydantic-settings: it imports every source it supports (AWS, Azure and GCP secrets,
+command-line parsing, dotenv, TOML, YAML) when it is imported, about 350 KB of bytecode and a
+fifth of the time a bare `import sqlalchemy, pydantic, typer` takes (`bench/startup.py`),
+while the app reads flat scalar fields from the environment only. The loader below is what
+pydantic-settings does for such fields (prefix, case-insensitive names, constructor values
+first, unknown variables ignored); pydantic converts and checks the strings.
+"""
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from ingest.limits import Limits
 from ingest.scoring import Policy
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 NO_MODEL = "nessuno: risposte deterministiche"
+ENV_PREFIX = "RELAZIONE_"
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="RELAZIONE_", env_file=None, extra="ignore")
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="ignore")
 
     data_dir: Path = Field(default=REPO_ROOT / "data", description="SQLite store and embedded Chroma live here")
     database_url: str | None = Field(default=None, description="any SQLAlchemy URL; default sqlite under data_dir")
@@ -54,6 +64,19 @@ class Settings(BaseSettings):
     max_ocr_page_seconds: float = Field(
         default=30, ge=0, description="OCR seconds per scanned page not counted against max_ingest_seconds"
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _environment(cls, given: Any) -> Any:
+        """RELAZIONE_<FIELD> variables (any case) under the values given to the constructor."""
+        if not isinstance(given, dict):
+            return given
+        from_env = {}
+        for key, value in os.environ.items():
+            name = key.upper()
+            if name.startswith(ENV_PREFIX) and (field := name[len(ENV_PREFIX):].lower()) in cls.model_fields:
+                from_env[field] = value
+        return {**from_env, **given}
 
     def limits(self) -> Limits:
         return Limits(
