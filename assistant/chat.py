@@ -222,7 +222,7 @@ class Assistant:
         handler = route(plan)
         ctx = Context(plan=plan, view=view, book=book, w=w, search=self.search,
                       other_year=lambda y: self._other_year(y, ente), draft=lambda s, y: self.draft(s, y, ente),
-                      years=tuple(docs.years()))
+                      years=tuple(docs.years()), documents=tuple(docs.docs), enti=tuple(enti))
         return self._finish(question, handler.answer(ctx), view, w, plan)
 
     def _ente(self, question: str, ente: str | None, previous: QuestionPlan | None, enti: list[str]) -> str:
@@ -244,6 +244,8 @@ class Assistant:
             return enti[0]
         if previous is not None and previous.ente:
             return previous.ente
+        if named.subject == "store":  # 'quali Camere ci sono?': the answer lists them all
+            return enti[0]
         raise WorkspaceError(f"Di quale Camera? Nello store ci sono {', '.join(city(e) for e in enti)}: "
                              f"ripeti la domanda nominandola (ad esempio «la Camera di {city(enti[0])}»).")
 

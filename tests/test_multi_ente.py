@@ -79,3 +79,15 @@ def test_the_camera_named_in_the_question_selects_the_ente(two_enti):
     assistant.ask("Quanti indicatori ha la Camera di Forlì-Cesena nel 2019?", session=session)
     follow = assistant.ask("e quanti obiettivi strategici?", session=session)
     assert follow.ente == "Camera di commercio di Forlì-Cesena"
+
+
+def test_the_store_question_lists_the_camere_and_a_bare_camera_di_is_no_camera(two_enti):
+    from assistant.chat import Assistant, passage_search
+
+    assistant = Assistant(two_enti, search=passage_search(two_enti))
+    store = assistant.ask("quali camere ci sono nello store?")  # several Camere, none named: no question back
+    assert store.intent == "library" and store.verified
+    assert "Forlì-Cesena" in store.answer and "Ravenna" in store.answer
+    # 'la camera di diritto annuale' names no place: a question on the bilancio line, not a missing Camera
+    annual = assistant.ask("quanto ha incassato la camera di diritto annuale nel 2019 a Ravenna?")
+    assert "Nello store non ci sono documenti" not in annual.answer

@@ -14,6 +14,7 @@ from ..facts import FactBook
 from ..grounding import Passage
 from ..plan.model import QuestionPlan
 from ..retrieval import SearchFilters
+from ..store_schema import DocumentInfo
 from ..workspace import YearView
 from ..writer import Writer
 
@@ -78,6 +79,9 @@ class Context:
     draft: Callable[[str, int], "Draft"]
     # every year with data for this Ente
     years: tuple[int, ...] = ()
+    # the Ente's current documents and every Ente of the store: questions about the store itself
+    documents: tuple[DocumentInfo, ...] = ()
+    enti: tuple[str, ...] = ()
 
     def filters(self, **more) -> SearchFilters:
         return SearchFilters(ente=self.view.ente, **more)

@@ -61,7 +61,7 @@ class Handler:
 
 # the order in which handlers are tried: the narrowest plans first, retrieval last
 ORDER = (
-    "clarify", "draft", "export", "retrieval", "target_changes", "findings", "selection", "below_target", "indicator",
+    "clarify", "library", "draft", "export", "retrieval", "target_changes", "findings", "selection", "below_target", "indicator",
     "count", "interventions", "resources", "financial", "achievement",
 )
 _HANDLERS: dict[str, Handler] = {}
@@ -107,6 +107,7 @@ def _load() -> None:
         finance,
         findings,
         indicators,
+        library,
         narrative,
         selection,
     )

@@ -150,6 +150,13 @@ MEASURES: list[tuple[str, re.Pattern[str]]] = [
 
 ACHIEVEMENT_WORD = rx(r"raggiungiment\w*|\bperformance\b|\bpunteggio\b|\bvalutazion\w*")
 
+# the store itself: 'quali documenti ci sono?', 'in quali anni ci sono dati?', 'quali Camere hai?'
+STORE = rx(
+    r"\b(?:documenti|file|relazioni|piani)\s+(?:\w+\s+){0,2}?(?:caricat|present|disponibil|archiviat|inserit|importat)\w*"
+    r"|\bnello store\b|\bnell'?\s*archivio\b|\bin archivio\b|\bhai caricato\b|\b(?:quali|che) (?:documenti|file)\b"
+    r"|\b(?:in|per|su|di) (?:quali|che) anni\b|\b(?:quali|che) (?:anni|annualita|camere|enti)\b(?! \w+ (?:migliorat|peggiorat))"
+)
+
 # -- subjects -------------------------------------------------------------------------------------
 
 FINDING = rx(r"\bsenza (?:una )?caus\w*|\banomali\w*|\bincongruen\w*|\berror[ei]\b|\bdiscrepan\w*|\brilievi\b|\bproblem[ai]\b|\bincoeren\w*")
@@ -159,7 +166,7 @@ TABLES: list[tuple[str, re.Pattern[str]]] = [
                     r"|\brealizzazione\b|\bsforat\w*|\btabella (?:delle )?risorse|\bspese promozionali")),
     ("financial", rx(r"\bbilancio\b|\bproventi\b|\boneri\b|\bavanzo\b|\bdisavanzo\b|\besercizio\b|\bentrate\b")),
     ("intervention", rx(r"\binterventi (?:economici|promozionali)|\bimporti liquidati|\bliquidat\w*|\bspes[oa]\b"
-                        r"|\bha speso\b|\bsono andati\b|\bspendere\b")),
+                        r"|\bha speso\b|\bsono andati\b|\bspendere\b|\b(?:destinat|stanziat|investit|erogat)[oaie]\b")),
 ]
 TREE_NOUNS: list[tuple[str, re.Pattern[str]]] = [
     ("indicator", rx(r"\bindicator[ei]\b|\bkpi\b|\bindic[ei]\b")),

@@ -20,7 +20,8 @@ Measure = Literal["target", "actual", "achievement", "weight", "amount", "change
 # the form of the answer
 Output = Literal["number", "table", "prose", "file"]
 # what the answer is about when no single item is named (or what a list enumerates)
-Subject = Literal["ente", "area", "objective", "indicator", "financial", "resource", "intervention", "finding", "narrative"]
+Subject = Literal["ente", "area", "objective", "indicator", "financial", "resource", "intervention", "finding", "narrative",
+                  "store"]  # 'store': the documents loaded, their years and Camere
 # a filter over the items: below their target, reached it ('raggiunti'), beyond it ('hanno superato
 # il target'), without an actual or a target ('consuntivo mancante'), changed between Piano and
 # Relazione, or (resource lines) spent over or under their preventivo

@@ -25,8 +25,9 @@ def normalise(plan: QuestionPlan) -> QuestionPlan:
             act = p["act"] = "list" if act == "lookup" else act
         if act == "explain" and p["condition"] is None and not any(r["kind"] == "indicator" for r in p["refs"]):
             subject = "narrative"  # 'perché l'indicatore X ...?' stays the indicator's: its numbers, findings, cause
-        if subject == "narrative":
+        if subject in ("narrative", "store"):
             p.update(refs=(), measure=None, candidates=())
+            act = p["act"] = "list" if subject == "store" else act
         else:
             if measure == "algorithm" and subject != "indicator" and p["refs"]:
                 measure = None  # how a named objective's achievement is computed: its detail answers

@@ -282,7 +282,8 @@ def _read_cues(r: _Reading, **scope) -> QuestionPlan:
     group = _group(t, folded)
     # 'chi ha validato ...?', 'quando ...?' ask the narrative; 'chi ha fatto peggio tra le aree?' ranks
     narrative = bool(cues.NARRATIVE_ONLY.search(folded)) and act != "rank"
-    subject = "narrative" if narrative else _subject(t, act, measure, r, condition)
+    store = bool(cues.STORE.search(t)) and not (r.refs or r.candidates or condition or measure == "count")
+    subject = "store" if store else "narrative" if narrative else _subject(t, act, measure, r, condition)
     level = _level(folded, r.refs) if subject == "objective" else None
     if condition == "target_changed" and subject is None and re.search(r"\btarget\b", folded):
         subject = "indicator"  # targets are the indicators'
@@ -306,7 +307,7 @@ def _read_cues(r: _Reading, **scope) -> QuestionPlan:
 
 
 def _act(t: str, folded: str, r: _Reading, condition: str | None, years: tuple[int, ...]) -> Act:
-    if cues.EXPORT.search(t):
+    if cues.EXPORT.search(t) and not cues.STORE.search(t):  # 'che file hai caricato?' asks the store
         return "export"
     if cues.DRAFT.search(t) and not cues.NARRATIVE_ONLY.search(folded):
         return "draft"
