@@ -227,6 +227,8 @@ def render_answer(answer: Answer, synthetic_years: set[int], key: str = "answer"
     for line in ui_data.warning_lines(answer.warnings):
         st.warning(line, icon=":material/report:")
     st.markdown(ui_data.answer_body(answer.answer))
+    if answer.chart is not None:
+        render_chart(answer.chart)
     if answer.table is not None and answer.table.rows:
         st.dataframe(pd.DataFrame(answer.table.plain(), columns=answer.table.columns), hide_index=True, width="stretch")
     if answer.attachments:
@@ -237,6 +239,31 @@ def render_answer(answer: Answer, synthetic_years: set[int], key: str = "answer"
                 st.markdown(line)
     if answer.note:
         st.caption(answer.note)
+
+
+ITALIAN = {"number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " €"]}}
+
+
+def render_chart(chart) -> None:
+    """An answer's bars: one per item (per year, when it compares years), the 'raggiunto'
+    threshold as a dashed line, the answer's own number in the tooltip."""
+    import altair as alt
+
+    rows = pd.DataFrame(ui_data.chart_rows(chart))
+    several = rows["serie"].nunique() > 1
+    bars = alt.Chart(rows, title=chart.title).mark_bar().encode(
+        y=alt.Y("voce:N", title=None, sort=alt.EncodingSortField("ordine"), axis=alt.Axis(labelLimit=320)),
+        x=alt.X("valore:Q", title=ui_data.chart_axis_title(chart), axis=alt.Axis(format=",.0f")),
+        color=alt.Color("serie:N", title=None, legend=alt.Legend(orient="bottom") if several else None),
+        yOffset=alt.YOffset("serie:N") if several else alt.Undefined,
+        tooltip=[alt.Tooltip("voce:N", title="Voce"), alt.Tooltip("serie:N", title=" "), alt.Tooltip("testo:N", title="Valore")],
+    )
+    layers = bars
+    if chart.threshold is not None:
+        rule = alt.Chart(pd.DataFrame({"x": [float(chart.threshold)]})).mark_rule(color="gray", strokeDash=[4, 4]).encode(x="x:Q")
+        layers = bars + rule
+    height = max(120, 28 * len(rows))
+    st.altair_chart(layers.properties(height=height).configure(locale=ITALIAN), width="stretch")
 
 
 def show_error(exc: BaseException) -> None:

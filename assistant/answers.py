@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .facts import Fact
 from .grounding import Citations
-from .handlers.base import Attachment, Table
+from .handlers.base import Attachment, Chart, Table
 from .plan.model import QuestionPlan
 from .writer import FactOut, NumberWarning, SourceItem
 
@@ -30,6 +30,7 @@ class Answer(BaseModel):
     sources: list[SourceItem] = []
     facts: list[FactOut] = []
     table: Table | None = None
+    chart: Chart | None = None  # bars of the numbers the answer compares (the app draws them)
     attachments: list[Attachment] = []  # drafts and exported chapters, as files to download
     plan: QuestionPlan | None = None  # how the question was read (the next follow-up completes it)
     used_llm: bool = False

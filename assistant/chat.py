@@ -301,7 +301,7 @@ class Assistant:
         return Answer(
             question=question, intent=composed.intent, ente=view.ente, year=view.year, answer=body, footnotes=footnotes,
             verified=check.verified, unverified_numbers=check.problems, warnings=w.warnings(), sources=w.sources(),
-            facts=w.facts_out(), table=composed.table, attachments=attachments, plan=plan, used_llm=used_llm,
+            facts=w.facts_out(), table=composed.table, chart=composed.chart, attachments=attachments, plan=plan, used_llm=used_llm,
             note=note or (None if self.rewriter else DETERMINISTIC_NOTE),
         )
 

@@ -236,6 +236,18 @@ def test_a_bad_upload_shows_the_cli_message_and_changes_nothing(cli, corpus_copy
         "relazione-performance-2019-ravenna.txt", "piano-performance-2019-2021-ravenna-SINTETICO.txt"}
 
 
+def test_an_answer_that_compares_items_is_drawn_as_bars(corpus_dir):
+    at = start()
+    at.chat_input[0].set_value("com'è andata l'area 2 nel 2020?").run()
+    assert not at.exception, at.exception
+    [chart] = at.get("vega_lite_chart")
+    spec = chart.proto.spec
+    assert '"type": "bar"' in spec and '"type": "rule"' in spec and '"voce"' in spec  # bars and the threshold line
+    answer = at.session_state["chat_history"][-1]["answer"]
+    assert answer.chart.bars[0].item == "2.1 Ambiente e sviluppo sostenibile (D5)"
+    assert answer.chart.bars[0].text == "62,50%" and answer.chart.threshold == 90  # the answer's own numbers
+
+
 def test_year_comparison_charts_and_tables(corpus_dir):
     at = start("confronto")
     charts = at.get("vega_lite_chart")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ingest.scoring import NodeScore
 
 from .. import fact_ids as ids
-from .base import Composed, Context, Table, basis_note, in_scope
+from .base import Composed, Context, Table, basis_note, chart_of, in_scope
 from .method import answer_method
 from .registry import handler, when
 
@@ -65,7 +65,7 @@ def _operational(ctx: Context) -> Composed:
              f"{w.n(nb)} non sono pienamente raggiunti.")
     rows = [[o.code, w.label(o.title), w.n(_aid(o, "weight")), w.n(_aid(o)), o.band or ""] for o in nodes]
     table = Table(columns=["Obiettivo operativo", "Titolo", "Peso", "Raggiungimento", "Valutazione"], rows=rows)
-    return Composed(intent="achievement", body=first + "\n\n" + table.markdown(), table=table)
+    return Composed(intent="achievement", body=first + "\n\n" + table.markdown(), table=table, chart=_node_chart(ctx, nodes))
 
 
 def _named_nodes(ctx: Context) -> list[NodeScore]:
@@ -113,7 +113,12 @@ def _detail(ctx: Context, nodes: list[NodeScore]) -> Composed:
             lines.append(f"- {w.name(ind.name)} (peso {w.n(ids.indicator(k, 'weight'))}): consuntivo {w.n(ids.indicator(k, 'actual'))}, "
                          f"target {ind.target.operator} {w.n(ids.indicator(k, 'target'))}, raggiungimento {w.n(ids.indicator(k, 'achievement'))}")
         lines.append("")
-    return Composed(intent="achievement", body="\n".join(lines).strip())
+    chart = None
+    if len(nodes) == 1 and ctx.plan.measure != "weight":
+        node = nodes[0]
+        kids = node.children if node.level == "area" or not node.indicators else ()
+        chart = _node_chart(ctx, kids, title=f"Grado di raggiungimento {view.year}: {_short(node.code, node.title)}") if kids else None
+    return Composed(intent="achievement", body="\n".join(lines).strip(), chart=chart)
 
 
 def _strategic_table(ctx: Context) -> Table:
@@ -136,7 +141,22 @@ def _overview(ctx: Context) -> Composed:
     if below:
         lines += ["", "Obiettivi strategici non pienamente raggiunti: " + ", ".join(
             f"{s.code} ({w.n(_aid(s))})" for s in below) + "."]
-    return Composed(intent="achievement", body="\n".join(lines), table=table)
+    return Composed(intent="achievement", body="\n".join(lines), table=table, chart=_node_chart(ctx, root.children))
+
+
+def _node_chart(ctx: Context, nodes, field: str = "achievement", title: str | None = None):
+    """Bars of the nodes' achievements (or weights), with the 'raggiunto' threshold."""
+    what = "Peso" if field == "weight" else "Grado di raggiungimento"
+    chart = chart_of(title or f"{what} {ctx.view.year}",
+                     [(_short(n.code, n.title), "", ctx.book.get(_aid(n, field))) for n in nodes])
+    if chart is not None and field == "achievement":
+        chart = chart.model_copy(update={"threshold": ctx.view.scorecard.policy.achieved_from})
+    return chart
+
+
+def _short(code: str, title: str) -> str:
+    label = f"{code} {title}".strip() if code != "ente" else "Ente"
+    return label if len(label) <= 48 else label[:47] + "…"
 
 
 def _areas(ctx: Context) -> Composed:
@@ -149,7 +169,7 @@ def _areas(ctx: Context) -> Composed:
         listed = "; ".join(f"area {a.code} – {a.title} {w.n(_aid(a))} ({a.band})" for a in areas if a.achievement is not None)
         lines = [f"Nel {view.year}{basis_note(view)} il grado di raggiungimento per area è: {listed}."]
     rows = [[a.code, a.title, w.n(_aid(a, "weight")), w.n(_aid(a)) if a.achievement is not None else "", a.band or ""] for a in areas]
-    return Composed(intent="achievement", body="\n".join(lines),
+    return Composed(intent="achievement", body="\n".join(lines), chart=_node_chart(ctx, areas, ctx.plan.measure or "achievement"),
                     table=Table(columns=["Area", "Titolo", "Peso", "Raggiungimento", "Valutazione"], rows=rows))
 
 
@@ -188,7 +208,9 @@ def _rank(ctx: Context) -> Composed:
         first = f"Il {what} {which} nel {view.year} è di {', '.join(i[2] for i in ties)}: {value}."
     rows = [[label, w.n(fid)] for _, _, label, fid in items]
     table = Table(columns=["Voce (in ordine)", "Peso" if field == "weight" else "Raggiungimento"], rows=rows)
-    return Composed(intent="achievement", body=first + "\n\n" + table.markdown(), table=table)
+    chart = chart_of(f"{'Peso' if field == 'weight' else 'Grado di raggiungimento'} {view.year}",
+                     [(_short(label.split(" ", 1)[0], label.split(" ", 1)[-1]), "", ctx.book.get(fid)) for _, _, label, fid in items[:20]])
+    return Composed(intent="achievement", body=first + "\n\n" + table.markdown(), table=table, chart=chart)
 
 
 def _within(code: str, plan) -> bool:
@@ -228,7 +250,10 @@ def compare_years(ctx: Context, nodes: list[NodeScore]) -> Composed:
     if not changes:
         return _overview(ctx)
     table = Table(columns=["Voce", str(before), str(view.year), "Variazione"], rows=rows)
-    return Composed(intent="achievement", body=_compare_opening(ctx, before, changes) + "\n\n" + table.markdown(), table=table)
+    bars = [(_short(n.code, n.title), str(y), f) for _, n, old, now, _ in changes for y, f in ((before, old), (view.year, now))]
+    chart = chart_of(f"Grado di raggiungimento: {before} e {view.year}", bars)
+    return Composed(intent="achievement", body=_compare_opening(ctx, before, changes) + "\n\n" + table.markdown(), table=table,
+                    chart=chart)
 
 
 def _compare_opening(ctx: Context, before: int, changes: list) -> str:

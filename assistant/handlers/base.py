@@ -4,13 +4,14 @@ what it returns (a composed body, a table, files)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Callable
 
 from pydantic import BaseModel, ConfigDict
 
 from ingest.model import Indicator, Report
 
-from ..facts import FactBook
+from ..facts import Fact, FactBook
 from ..grounding import Passage
 from ..plan.model import QuestionPlan
 from ..retrieval import SearchFilters
@@ -42,6 +43,39 @@ class Table(BaseModel):
         return [[c.split("[^", 1)[0] for c in r] for r in self.rows]
 
 
+class Bar(BaseModel):
+    """One bar of a chart: an item (and, comparing years, its year), its value and that value
+    as the answer writes it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    item: str
+    series: str = ""  # the year, when a chart compares years; '' for one series
+    value: Decimal
+    text: str  # '85,17%', '389.728 €'
+
+
+class Chart(BaseModel):
+    """A bar chart of an answer (achievements, weights, amounts): built from the same facts as
+    its text and table, so it shows nothing they do not say."""
+
+    model_config = ConfigDict(frozen=True)
+
+    title: str
+    unit: str  # '%' or '€'
+    bars: list[Bar]
+    threshold: Decimal | None = None  # a reference line (the 'raggiunto' band), in the bars' unit
+
+
+def chart_of(title: str, items: list[tuple[str, str, "Fact | None"]]) -> Chart | None:
+    """A chart of (item, series, fact) triples; None when fewer than two bars have a value."""
+    bars = [Bar(item=item, series=series, value=f.value, text=f.text()) for item, series, f in items if f is not None]
+    if len(bars) < 2:
+        return None
+    unit = "€" if any(b.text.endswith("€") for b in bars) else "%"
+    return Chart(title=title, unit=unit, bars=bars)
+
+
 class Attachment(BaseModel):
     """A file an answer offers: a chapter drafted or exported, as Markdown."""
 
@@ -59,6 +93,7 @@ class Composed(BaseModel):
     intent: str
     body: str
     table: Table | None = None
+    chart: Chart | None = None
     attachments: list[Attachment] = []
     # a draft answered in the chat: its text is also offered as a file, verified with the answer
     file_title: str | None = None

@@ -13,7 +13,7 @@ from .. import fact_ids as ids
 from ..facts import Fact, FactBook
 from ..workspace import YearView
 from ..writer import Writer
-from .base import Composed, Context, Table
+from .base import Composed, Context, Table, chart_of
 from .registry import handler, when
 
 # lines whose sign means something (a surplus or a deficit): told in words, never as a % change
@@ -192,7 +192,8 @@ def answer_interventions(ctx: Context) -> Composed:
         lines += ["", f"{title}, per obiettivo strategico:", ""] + [
             f"- OS {r[0]} {r[1]}: " + (f"{r[2]}" + (f" ({r[3]} del totale)" if r[3] else "") if r[2] else "nessun importo indicato") + "."
             for r in rows]
-    return Composed(intent="interventions", body="\n".join(lines).strip(),
+    chart = chart_of(title, [(f"{i.code} {i.title}"[:48], "", book.get(ids.intervention(i.code))) for i in chosen]) if not codes else None
+    return Composed(intent="interventions", body="\n".join(lines).strip(), chart=chart,
                     table=Table(columns=["OS", "Obiettivo strategico", "Importo", "Quota"], rows=rows))
 
 

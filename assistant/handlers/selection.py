@@ -15,7 +15,7 @@ from ingest.scoring import NodeScore
 from .. import fact_ids as ids
 from ..facts import Fact
 from ..plan.model import Bound, QuestionPlan
-from .base import Composed, Context, Table, basis_note, in_scope
+from .base import Composed, Context, Table, basis_note, chart_of, in_scope
 from .registry import handler, when
 
 _SHOWN = 15  # items written as lines; the table holds them all
@@ -71,7 +71,11 @@ def answer_selection(ctx: Context) -> Composed:
     lines = [opening + ":", ""] + [_line(ctx, i) for i in chosen[:_SHOWN]]
     if len(chosen) > _SHOWN:
         lines.append("- … gli altri nella tabella.")
-    return Composed(intent="selection", body="\n".join(lines), table=_table(ctx, chosen, level))
+    weights = plan.bound is not None and plan.bound.measure == "weight"
+    chart = chart_of(f"{'Peso' if weights else 'Grado di raggiungimento'} {view.year}",
+                     [(f"{i.code} {i.name}"[:48], "", _bar_fact(ctx, i, weights))
+                      for i in chosen[:20]])
+    return Composed(intent="selection", body="\n".join(lines), table=_table(ctx, chosen, level), chart=chart)
 
 
 def _level(plan: QuestionPlan) -> str:
@@ -239,3 +243,8 @@ def _key(plan: QuestionPlan) -> str:
         low, high = ("" if v is None else str(v) for v in (bound.low, bound.high))
         said = f"{bound.measure}[{low},{high}]"
     return f"{plan.condition or ''}{said}{_scope_key(plan)}"
+
+
+def _bar_fact(ctx: Context, item: _Item, weights: bool) -> Fact | None:
+    fid = item.weight_fid if weights else item.fid
+    return ctx.book.get(fid) if fid is not None else None

@@ -10,6 +10,7 @@ from .common import md_escape
 
 if TYPE_CHECKING:
     from ..chat import Answer
+    from ..handlers.base import Chart
     from ..writer import NumberWarning
 
 
@@ -91,3 +92,15 @@ def findings_warning(warnings: Iterable["NumberWarning"]) -> str | None:
     details = "; ".join(dict.fromkeys(md_escape(f"{w.detail} ({w.where})") for w in items))
     what = "1 numero toccato" if numbers == 1 else f"{numbers} numeri toccati"
     return f"{what} da rilievi aperti, da verificare: {details}"
+
+
+def chart_rows(chart: "Chart") -> list[dict[str, object]]:
+    """Long-form rows of an answer's chart: item, series (a year, or ''), value and the value
+    as the answer writes it (the tooltip); items keep the answer's order."""
+    order = list(dict.fromkeys(b.item for b in chart.bars))
+    return [{"voce": b.item, "serie": b.series or chart.title, "valore": float(b.value), "testo": b.text,
+             "ordine": order.index(b.item)} for b in chart.bars]
+
+
+def chart_axis_title(chart: "Chart") -> str:
+    return "euro" if chart.unit == "€" else "%"
