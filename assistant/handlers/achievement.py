@@ -9,6 +9,7 @@ from .. import fact_ids as ids
 from .base import Composed, Context, Table, basis_note, chart_of, in_scope
 from .method import answer_method
 from .registry import handler, when
+from .trends import compare_indicators
 
 _WHAT = {"ente": "dell'Ente", "area": "dell'area", "strategic": "dell'obiettivo strategico", "operational": "dell'obiettivo operativo"}
 _THE = {"ente": "l'Ente", "area": "l'area", "strategic": "l'obiettivo strategico", "operational": "l'obiettivo operativo"}
@@ -235,6 +236,8 @@ def compare_years(ctx: Context, nodes: list[NodeScore]) -> Composed:
         return _overview(ctx)
     other_view, other_book = other
     book.import_year(other_book, before)
+    if plan.subject == "indicator":
+        return compare_indicators(ctx, before, other_view)
     if not nodes:
         level = "area" if plan.subject in ("area", None) or plan.group == "area" else "strategic"
         nodes = [view.scorecard.root] if plan.subject == "ente" else view.scorecard.nodes(level)  # type: ignore[arg-type]

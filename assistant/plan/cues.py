@@ -107,6 +107,9 @@ RANK = rx(
     r"|\b(?:con|di|a) (?:il |un )?(?:peso|raggiungimento|punteggio) (?:piu |meno )?(?:maggior|minor|alt|bass|elevat)\w*"
     r"|\bmaggiormente\b|\bdi piu\b"
 )
+# the direction a comparison asks for: 'quali indicatori sono peggiorati?' (both said: none)
+TREND_DOWN = rx(r"\bpeggiorat\w*|\bcalat[oaie]\b|\bscesi\b|\bscese\b|\bdiminuit[oaie]\b|\bin calo\b|\bin discesa\b")
+TREND_UP = rx(r"\bmigliorat\w*|\bcresciut[oaie]\b|\bsalit[oaie]\b|\baumentat[oaie]\b|\bin crescita\b|\bin aumento\b")
 RANK_WORST = rx(r"peggior|peggio|\bmeno\b|bass|minim|minor|ultim")
 COMPARE = rx(
     r"\bconfront\w*|\brispetto (?:a|al|all|alla|ai|agli|alle)\b|\bvs\.?\b|\bversus\b|\bcontro\b|\bdifferenz\w*"

@@ -80,7 +80,7 @@ def complete(previous: QuestionPlan, new: QuestionPlan) -> QuestionPlan:
         "condition": new.condition or previous.condition or _why_condition(new, previous), "refs": refs, "years": years,
         "this_year": new.this_year or (previous.this_year and not new.years),
         "ente": new.ente or previous.ente, "ente_said": new.ente_said or previous.ente_said, "section": section,
-        "rank": new.rank or (previous.rank if act == "rank" else None), "group": new.group or previous.group,
+        "rank": new.rank or (previous.rank if act == "rank" else None), "trend": new.trend, "group": new.group or previous.group,
         "level": new.level or (previous.level if not new.refs else None),
         "candidates": new.candidates, "followup": True, "confidence": max(new.confidence, 0.6),
     })

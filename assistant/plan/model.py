@@ -114,6 +114,7 @@ class QuestionPlan(BaseModel):
     ente_said: str | None = None  # the words that named it (kept when no Ente of the store matches)
     section: str | None = None  # a chapter to draft or export: 1, 2, 3.3, scostamenti, 5, all
     rank: Rank | None = None
+    trend: Literal["up", "down"] | None = None  # a comparison asking only the items that rose, or fell
     group: Group | None = None
     level: Level | None = None
     output: Output = "prose"
@@ -147,7 +148,7 @@ class QuestionPlan(BaseModel):
             data["bound"] = self.bound.model_dump(mode="json", exclude={"said"}, exclude_defaults=True)
         data["refs"] = [r.key() for r in self.refs]
         data["years"] = list(self.years)
-        for key in ("section", "rank", "group", "level", "ente"):
+        for key in ("section", "rank", "trend", "group", "level", "ente"):
             if getattr(self, key) is not None:
                 data[key] = getattr(self, key)
         if self.candidates:

@@ -16,7 +16,8 @@ def normalise(plan: QuestionPlan) -> QuestionPlan:
     p = plan.model_dump()
     act, subject, measure = p["act"], p["subject"], p["measure"]
     if act in ("draft", "export"):
-        p.update(measure=None, condition=None, refs=(), subject=None, rank=None, group=None, level=None, candidates=())
+        p.update(measure=None, condition=None, refs=(), subject=None, rank=None, trend=None, group=None, level=None,
+                 candidates=())
         p["section"] = p["section"] or section_for(plan)
     else:
         p["section"] = None
@@ -43,6 +44,8 @@ def normalise(plan: QuestionPlan) -> QuestionPlan:
                 measure = _DEFAULT_MEASURE.get(subject or "")
             if subject in ("area", "objective", "ente") and measure is None and p["condition"] is None and act != "list":
                 measure = "achievement"
+            if subject == "indicator" and act == "compare" and measure is None and not p["refs"] and p["condition"] is None:
+                measure = "achievement"  # 'confronta gli indicatori del 2019 e del 2020': how each one went
             p["measure"] = measure
         p["subject"] = subject
         if subject != "objective":

@@ -285,6 +285,8 @@ def _read_cues(r: _Reading, **scope) -> QuestionPlan:
     store = bool(cues.STORE.search(t)) and not (r.refs or r.candidates or condition or measure == "count")
     subject = "store" if store else "narrative" if narrative else _subject(t, act, measure, r, condition)
     level = _level(folded, r.refs) if subject == "objective" else None
+    down, up = bool(cues.TREND_DOWN.search(t)), bool(cues.TREND_UP.search(t))
+    trend = ("down" if down else "up") if act == "compare" and down != up else None
     if condition == "target_changed" and subject is None and re.search(r"\btarget\b", folded):
         subject = "indicator"  # targets are the indicators'
     if bound is not None and measure is None:
@@ -300,7 +302,7 @@ def _read_cues(r: _Reading, **scope) -> QuestionPlan:
     return QuestionPlan.model_construct(  # validated by `normalise`, once 'value' has become a measure
         text=scope["text"], act=act, measure=measure, subject=subject, condition=condition, bound=bound, refs=tuple(r.refs),
         years=scope["years"], this_year=bool(cues.THIS_YEAR.search(folded)), ente=scope["ente"],
-        ente_said=scope["ente_said"], section=section, rank=rank, group=group, level=level,
+        ente_said=scope["ente_said"], section=section, rank=rank, trend=trend, group=group, level=level,
         candidates=tuple(r.candidates), confidence=round(max(0.0, confidence), 2),
         formats=tuple(f for f, p in cues.FORMATS if p.search(folded)),
     )
