@@ -3,6 +3,8 @@ sentence of the best passage that answers, then the other passages, each once.""
 
 from __future__ import annotations
 
+import re
+
 from ..plan.cues import CUE_STEMS
 from ..plan.lexicon import stem_set
 from .base import Composed, Context
@@ -22,15 +24,19 @@ def answer_retrieval(ctx: Context) -> Composed:
         return Composed(intent="retrieval", body="Non ho trovato passaggi del documento che rispondano alla domanda.")
     # a 'why' question is answered by the sentence that gives a cause
     focus = " ".join(words) + (" a causa dovuto per effetto motivo" if plan.act == "explain" else "")
-    asked = _content(plan.text)
-    if asked and not any(asked & stem_set(p.text) for p in passages):
+    # words every document of the Ente holds ('camera', the city) tell no passage apart
+    asked = _content(plan.text) - stem_set(f"{ctx.view.ente} camera commercio ente cciaa")
+    sharing = [p for p in passages if asked & stem_set(p.text)]
+    if asked and not sharing:
         # nearest by meaning but sharing no word: say so rather than quote it as the answer
         lines = ["Nei documenti non trovo un passaggio che ne parli. Il più vicino per significato "
                  f"({w.label(passages[0].section) or 'testo'}, {w.at(passages[0].label)}):", "",
                  w.quote(passages[0], limit=250, focus=focus)]
         return Composed(intent="retrieval", body="\n".join(lines))
-    best, rest = passages[0], []
-    for p in passages[1:]:
+    best, rest = (sharing or passages)[0], []
+    for p in passages:
+        if p is best:
+            continue
         if p.text != best.text and all(p.text != q.text for q in rest):
             rest.append(p)
     lines = [f"Secondo il documento ({w.label(best.section) or 'testo'}, {w.at(best.label)}):", "",
@@ -47,5 +53,8 @@ def answer_retrieval(ctx: Context) -> Composed:
 
 
 def _content(question: str) -> frozenset[str]:
-    """The question's own words (not those that ask: 'quanti', 'dove si parla di')."""
-    return frozenset(s for s in stem_set(question) if s not in CUE_STEMS and len(s) > 2 and not s.isdigit())
+    """The question's own words (not those that ask: 'quanti', 'dove si parla di'), and its
+    acronyms even when they also ask ('l'OIV', 'il RASL': written in capitals, they name)."""
+    acronyms = stem_set(" ".join(re.findall(r"\b[A-Z]{2,6}\b", question)))
+    own = {s for s in stem_set(question) if s not in CUE_STEMS and len(s) > 3 and not s.isdigit()}
+    return frozenset(own | acronyms)
