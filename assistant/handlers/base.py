@@ -62,7 +62,7 @@ class Chart(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     title: str
-    unit: str  # '%' or '€'
+    unit: str  # '%', '€' or '' (a count)
     bars: list[Bar]
     threshold: Decimal | None = None  # a reference line (the 'raggiunto' band), in the bars' unit
 
@@ -72,8 +72,8 @@ def chart_of(title: str, items: list[tuple[str, str, "Fact | None"]]) -> Chart |
     bars = [Bar(item=item, series=series, value=f.value, text=f.text()) for item, series, f in items if f is not None]
     if len(bars) < 2:
         return None
-    unit = "€" if any(b.text.endswith("€") for b in bars) else "%"
-    return Chart(title=title, unit=unit, bars=bars)
+    unit = next(f.unit for _, _, f in items if f is not None)
+    return Chart(title=title, unit=unit if unit in ("%", "€") else "", bars=bars)
 
 
 class Attachment(BaseModel):

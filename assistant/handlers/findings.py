@@ -63,14 +63,20 @@ def _asked(f: Finding, ctx: Context) -> bool:
     return True
 
 
+def _answer(ctx: Context, fine: bool) -> str:
+    """'Sì: ' when the check holds, 'No: ' when it fails; the other way round for a question
+    asked in the negative ('ci sono pesi che non sommano a 100?')."""
+    return "Sì: " if fine != ctx.plan.negated else "No: "
+
+
 def _weights(ctx: Context, findings: list[Finding]) -> Composed:
     year = ctx.view.year
     wrong = [f for f in findings if f.kind == FindingKind.weights_not_100]
     if not wrong:
         return Composed(intent="findings", body=(
-            f"Sì: nel {year} i pesi delle aree, degli obiettivi e degli indicatori sommano al 100% a ogni livello "
+            f"{_answer(ctx, True)}nel {year} i pesi delle aree, degli obiettivi e degli indicatori sommano al 100% a ogni livello "
             "dell'albero (a meno degli arrotondamenti)."))
-    lines = [f"No: nel {year} in {len(wrong)} punti dell'albero i pesi non sommano a 100:", ""]
+    lines = [f"{_answer(ctx, False)}nel {year} in {len(wrong)} punti dell'albero i pesi non sommano a 100:", ""]
     lines += [f"- {f.message} ({ctx.w.at(f.source.label())})" if f.source else f"- {f.message}" for f in wrong]
     return Composed(intent="findings", body="\n".join(lines))
 
@@ -91,9 +97,9 @@ def _across_tables(ctx: Context) -> Composed:
     wrong = [p for p in pairs if p.line is not None and not p.same_year]
     rows = [_pair_row(p, report.year, book, w) for p in pairs]
     if wrong:
-        opening = "No: " + " ".join(pair_text(p, book, w) for p in wrong)
+        opening = _answer(ctx, False) + " ".join(pair_text(p, book, w) for p in wrong)
     else:
-        opening = (f"Sì: nel {report.year} gli importi confrontati corrispondono alle righe della {w.name(FINANCIAL_TABLE)} "
+        opening = (f"{_answer(ctx, True)}nel {report.year} gli importi confrontati corrispondono alle righe della {w.name(FINANCIAL_TABLE)} "
                    "dello stesso anno.")
     table = Table(columns=["Tabella", "Voce", "Importo", f"Riga della {FINANCIAL_TABLE}", "Anno", "Esito"], rows=rows)
     return Composed(intent="findings", body=opening + "\n\n" + table.markdown(), table=table)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ingest.model import Indicator
 
 from .. import fact_ids as ids
-from .base import Composed, Context, Table, basis_note, in_scope
+from .base import Composed, Context, Table, basis_note, chart_of, in_scope
 from .registry import handler, when
 
 
@@ -16,7 +16,7 @@ def answer_indicator(ctx: Context) -> Composed:
     keys = [r.code for r in ctx.plan.refs_of("indicator")]
     found = [i for k in keys for i in report.indicators() if i.key == k]
     if not found:
-        names = ", ".join(f"«{r.name}»" for r in ctx.plan.refs_of("indicator"))
+        names = ", ".join(f"“{r.name}”" for r in ctx.plan.refs_of("indicator"))  # not this year's name: no « »
         return Composed(intent="indicator", body=f"Nel {ctx.view.year} l'indicatore {names} non è tra quelli misurati "
                                                  f"(anni con dati: {', '.join(map(str, ctx.years))}).")
     if ctx.plan.act == "compare" and (ctx.plan.years or ctx.plan.measure not in ("target",)):
@@ -102,6 +102,8 @@ def _card(ctx: Context, ind: Indicator) -> list[str]:
 def _compare_years(ctx: Context, found: list[Indicator]) -> Composed | None:
     view, book, w = ctx.view, ctx.book, ctx.w
     before = next((y for y in ctx.plan.years if y < view.year and y in ctx.years), None)
+    if before is None and ctx.plan.trend is not None:  # 'è migliorato nel 2020?': against the year before
+        before = max((y for y in ctx.years if y < view.year), default=None)
     if before is None:
         return None
     other = ctx.other_year(before)
@@ -115,9 +117,11 @@ def _compare_years(ctx: Context, found: list[Indicator]) -> Composed | None:
         if now is None or old is None:
             continue
         t_now, t_old = book.get(ids.indicator(k, "target")), book.get(ids.indicator(k, "target").of_year(before))
+        a_now, a_old = book.get(ids.indicator(k, "achievement")), book.get(ids.indicator(k, "achievement").of_year(before))
         lines.append(f"{w.name(ind.name)} (obiettivo {ind.operational_objective or ind.strategic_objective}): "
                      f"{w.n(old)} nel {before} e {w.n(now)} nel {view.year}"
-                     + (f" (target {w.n(t_old)} e {w.n(t_now)})." if t_now and t_old else "."))
+                     + (f" (target {w.n(t_old)} e {w.n(t_now)})" if t_now and t_old else "")
+                     + (f"; il raggiungimento passa da {w.n(a_old)} a {w.n(a_now)}." if a_now and a_old else "."))
         rows.append([w.label(ind.name), w.n(old), w.n(now)])
     if not lines:
         return None
@@ -136,6 +140,8 @@ def answer_count(ctx: Context) -> Composed:
     area = next((a for a in report.areas if areas and str(a.number) == areas[0].code), None)
     below = [i for i in view.report.indicators() if view.scorecard.indicators[i.key].met is False]
     objectives = ctx.plan.refs_of("strategic", "operational")
+    if ctx.plan.group == "area" and area is None and not objectives:
+        return _count_by_area(ctx, below)
     if objectives and area is None:
         return _count_objective(ctx, objectives[0], below)
     if area is not None:
@@ -192,3 +198,24 @@ def _count_objective(ctx: Context, ref, below: list[Indicator]) -> Composed:
         no = book.count(ids.count(f"{ref.kind}{ref.code}:operational", y), len(sub), f"Obiettivi operativi con indicatori dell'{kind} {ref.code}")
         body += f" Vi rientrano {w.n(no)} obiettivi operativi con indicatori."
     return Composed(intent="count", body=body)
+
+
+def _count_by_area(ctx: Context, below: list[Indicator]) -> Composed:
+    """'Quanti obiettivi strategici ci sono per area?': each area's objectives and indicators."""
+    view, book, w, y = ctx.view, ctx.book, ctx.w, ctx.view.year
+    rows, lines, bars = [], [f"Nel {y} per area strategica:", ""], []
+    for area in view.report.areas:
+        n = area.number
+        inds = [i for i in view.report.indicators() if i.area == n]
+        objs = [oo for so in area.strategic_objectives for oo in so.operational_objectives if oo.indicators]
+        f = (book.count(ids.count(f"area{n}:strategic", y), len(area.strategic_objectives), f"Obiettivi strategici dell'area {n}"),
+             book.count(ids.count(f"area{n}:operational", y), len(objs), f"Obiettivi operativi con indicatori dell'area {n}"),
+             book.count(ids.count(f"area{n}:indicators", y), len(inds), f"Indicatori dell'area {n}"),
+             book.count(ids.count(f"area{n}:below", y), len([i for i in below if i.area == n]), f"Indicatori sotto target dell'area {n}"))
+        lines.append(f"- Area {n} – {w.label(area.title)}: {w.n(f[0])} obiettivi strategici, {w.n(f[1])} obiettivi operativi "
+                     f"con indicatori, {w.n(f[2])} indicatori ({w.n(f[3])} sotto target).")
+        rows.append([str(n), w.label(area.title), w.n(f[0]), w.n(f[1]), w.n(f[2]), w.n(f[3])])
+        bars.append((f"{n} {area.title}"[:48], "", f[1] if ctx.plan.level == "operational" else f[2] if ctx.plan.subject == "indicator" else f[0]))
+    table = Table(columns=["Area", "Titolo", "Obiettivi strategici", "Obiettivi operativi", "Indicatori", "Sotto target"], rows=rows)
+    what = "Obiettivi operativi" if ctx.plan.level == "operational" else "Indicatori" if ctx.plan.subject == "indicator" else "Obiettivi strategici"
+    return Composed(intent="count", body="\n".join(lines), table=table, chart=chart_of(f"{what} per area, {y}", bars))

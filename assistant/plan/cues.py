@@ -25,6 +25,7 @@ BELOW_TARGET = rx(
     r"|\bmancat[oaie]\b|\bscostament[a-z]*\b(?!\s+(?:tra|fra)\s+(?:il\s+)?prevent)|\bdeviazion\w*"
     r"|\braggiunt[oaie] (?:solo )?(?:in parte|parzialmente)\b|\bparzialmente raggiunt\w*|\bnon pienamente\b"
     r"|\binferior\w* (?:al|ai) target|\bandat[oaie] male|\bin ritardo\b|\bnon in linea col target"
+    r"|\bazion[ei] correttiv\w*|\binterventi correttiv\w*"
 )
 # resource lines against their preventivo: over it ('hanno sforato il preventivo'), or under it
 OVER_BUDGET = rx(
@@ -110,6 +111,9 @@ RANK = rx(
 # the direction a comparison asks for: 'quali indicatori sono peggiorati?' (both said: none)
 TREND_DOWN = rx(r"\bpeggiorat\w*|\bcalat[oaie]\b|\bscesi\b|\bscese\b|\bdiminuit[oaie]\b|\bin calo\b|\bin discesa\b")
 TREND_UP = rx(r"\bmigliorat\w*|\bcresciut[oaie]\b|\bsalit[oaie]\b|\baumentat[oaie]\b|\bin crescita\b|\bin aumento\b")
+# the participles that ask for a direction: taken out before the names ('è migliorato' never
+# names 'Percentuale azioni di miglioramento'), remembered for the act and the trend
+TREND_VERB = rx(r"\b(?:migliorat|peggiorat|aumentat|diminuit|cresciut|calat)[oaie]\b")
 RANK_WORST = rx(r"peggior|peggio|\bmeno\b|bass|minim|minor|ultim")
 COMPARE = rx(
     r"\bconfront\w*|\brispetto (?:a|al|all|alla|ai|agli|alle)\b|\bvs\.?\b|\bversus\b|\bcontro\b|\bdifferenz\w*"
@@ -160,12 +164,22 @@ STORE = rx(
     r"|\b(?:in|per|su|di) (?:quali|che) anni\b|\b(?:quali|che) (?:anni|annualita|camere|enti)\b(?! \w+ (?:migliorat|peggiorat))"
 )
 
+# a summary of the year ('riassumi la relazione', 'i numeri principali', 'quadro generale')
+SUMMARY = rx(
+    r"\briassum\w*|\briepilog\w*|\bsintesi\b|\bnumeri (?:principali|chiave)|\bdati (?:principali|chiave)\b"
+    r"|\bquadro (?:generale|complessivo|d'?\s*insieme)|\bin breve\b|\bpanoramica\b|\bin generale\b|\bpunti salienti"
+)
+
+NEGATION = rx(r"\bnon\b")
+
 # -- subjects -------------------------------------------------------------------------------------
 
 FINDING = rx(r"\bsenza (?:una )?caus\w*|\banomali\w*|\bincongruen\w*|\berror[ei]\b|\bdiscrepan\w*|\brilievi\b|\bproblem[ai]\b|\bincoeren\w*")
 # the tables an answer reads, by the words that name them
 TABLES: list[tuple[str, re.Pattern[str]]] = [
-    ("resource", rx(r"\bpreventiv\w*|\bprevist\w*|\bprevision\w*|\brisorse (?:disponibili|totali)|\bspese sostenute"
+    ("resource", rx(r"\bpreventiv\w*|\b(?:spes\w*|cost\w*|risorse|import\w*|somm\w*)\s+(?:\w+\s+){0,3}?previst\w*|\bal previsto\b"
+                    r"|\b(?:rispetto|contro|oltre|sopra|sotto) (?:al |il |a quanto )?previst\w*|\bprevision\w*"
+                    r"|\brisorse (?:disponibili|totali)|\bspese sostenute"
                     r"|\brealizzazione\b|\bsforat\w*|\btabella (?:delle )?risorse|\bspese promozionali")),
     ("financial", rx(r"\bbilancio\b|\bproventi\b|\boneri\b|\bavanzo\b|\bdisavanzo\b|\besercizio\b|\bentrate\b")),
     ("intervention", rx(r"\binterventi (?:economici|promozionali)|\bimporti liquidati|\bliquidat\w*|\bspes[oa]\b"
@@ -243,7 +257,9 @@ CUE_STEMS = stem_set(
     "basso bassa performance complessiva complessivo cambiato cambiati cambiata modificato modificati modifiche "
     "variato variati rivisto rivisti spostato spostati eliminato eliminati abbassato alzato differenze diverso "
     "sotto soglia scostamenti scostamento raggiunti mancati avuto avuta avuti ottenuto ottenuta registrato "
-    "registrata dice indica vorrei sapere oiv media medio"
+    "registrata dice indica vorrei sapere fammi vedere oiv media medio migliorato migliorata migliorati migliorate peggiorato "
+    "peggiorata peggiorati peggiorate aumentato aumentata aumentati diminuito diminuita diminuiti cresciuto cresciuta "
+    "cresciuti calato calata calati sceso scesa scesi salito salita saliti"
 )
 
 # the words that ask, as written: a question's typo of one of them is read as it ('targhet')
@@ -260,5 +276,5 @@ ALL: tuple[re.Pattern[str], ...] = (
     BELOW_TARGET, MET, ABOVE_TARGET, MISSING, BOUND_BETWEEN, BOUND_BELOW, BOUND_ABOVE, TARGET_CHANGED,
     EXPORT, DRAFT, CHECK, EXPLAIN, RANK, COMPARE, LIST, TREE_PLURAL, TABLE_PLURAL, COUNT,
     FINDING, *(p for _, p in MEASURES), *(p for _, p in TABLES), *(p for _, p in TREE_NOUNS), *(p for _, p in GROUP),
-    *(p for _, p in SECTION_WORDS), *(p for _, p in FORMATS), THIS_YEAR, SECTION_NUMBER,
+    *(p for _, p in SECTION_WORDS), *(p for _, p in FORMATS), THIS_YEAR, SECTION_NUMBER, SUMMARY,
 )

@@ -114,6 +114,7 @@ class QuestionPlan(BaseModel):
     ente_said: str | None = None  # the words that named it (kept when no Ente of the store matches)
     section: str | None = None  # a chapter to draft or export: 1, 2, 3.3, scostamenti, 5, all
     rank: Rank | None = None
+    negated: bool = False  # asked in the negative ('ci sono pesi che non sommano a 100?'): 'sì' means a problem
     trend: Literal["up", "down"] | None = None  # a comparison asking only the items that rose, or fell
     group: Group | None = None
     level: Level | None = None

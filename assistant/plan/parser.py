@@ -85,12 +85,13 @@ class PlanParser:
         section = self._section(r)
         prefer = _preferred_kinds(folded, previous)
         self._tables(r)
+        moved = tuple(m.group(0) for m in r.take(cues.TREND_VERB))
         self._codes(r)
         budget = condition in ("over_budget", "under_budget")  # only resource lines have a preventivo
         self._names(r, {"resource"} if budget else prefer, strict=bool(r.refs), only={"resource"} if budget else None)
         years = tuple(sorted({int(m.group(1)) for m in r.take(cues.YEAR)}))
         raw = _read_cues(r, text=text, years=years, ente=ente, ente_said=ente_said, section=section, folded=folded,
-                         condition=condition, mismatch=mismatch, bound=bound)
+                         condition=condition, mismatch=mismatch, bound=bound, moved=moved)
         if previous is not None and (is_followup(folded, raw) or leans_on_items(folded, raw, previous)):
             raw = complete(previous, raw)
         elif previous is None and is_dangling(folded, raw):
@@ -275,17 +276,22 @@ def _group(t: str, folded: str) -> str | None:
 def _read_cues(r: _Reading, **scope) -> QuestionPlan:
     folded = scope.pop("folded")
     condition, mismatch, bound = scope.pop("condition"), scope.pop("mismatch"), scope.pop("bound")
+    moved = " ".join(scope.pop("moved"))  # 'migliorato', 'calati': taken out before the names
     t = r.text
     act = "check" if mismatch else _act(t, folded, r, condition, scope["years"])
+    if moved and act == "lookup":
+        act = "compare"
     rank = ("worst" if cues.RANK_WORST.search(t) else "best") if act == "rank" else None
     measure = "count" if cues.COUNT.search(t) else next((m for m, p in cues.MEASURES if p.search(t)), None)
+    if measure is None and moved:  # 'è migliorato' asks how it went; 'è aumentato' by how much
+        measure = "achievement" if re.search(r"migliorat|peggiorat", moved) else "change"
     group = _group(t, folded)
     # 'chi ha validato ...?', 'quando ...?' ask the narrative; 'chi ha fatto peggio tra le aree?' ranks
     narrative = bool(cues.NARRATIVE_ONLY.search(folded)) and act != "rank"
     store = bool(cues.STORE.search(t)) and not (r.refs or r.candidates or condition or measure == "count")
     subject = "store" if store else "narrative" if narrative else _subject(t, act, measure, r, condition)
     level = _level(folded, r.refs) if subject == "objective" else None
-    down, up = bool(cues.TREND_DOWN.search(t)), bool(cues.TREND_UP.search(t))
+    down, up = bool(cues.TREND_DOWN.search(t + " " + moved)), bool(cues.TREND_UP.search(t + " " + moved))
     trend = ("down" if down else "up") if act == "compare" and down != up else None
     if condition == "target_changed" and subject is None and re.search(r"\btarget\b", folded):
         subject = "indicator"  # targets are the indicators'
@@ -302,7 +308,7 @@ def _read_cues(r: _Reading, **scope) -> QuestionPlan:
     return QuestionPlan.model_construct(  # validated by `normalise`, once 'value' has become a measure
         text=scope["text"], act=act, measure=measure, subject=subject, condition=condition, bound=bound, refs=tuple(r.refs),
         years=scope["years"], this_year=bool(cues.THIS_YEAR.search(folded)), ente=scope["ente"],
-        ente_said=scope["ente_said"], section=section, rank=rank, trend=trend, group=group, level=level,
+        ente_said=scope["ente_said"], section=section, rank=rank, trend=trend, negated=bool(cues.NEGATION.search(t)), group=group, level=level,
         candidates=tuple(r.candidates), confidence=round(max(0.0, confidence), 2),
         formats=tuple(f for f, p in cues.FORMATS if p.search(folded)),
     )
@@ -358,6 +364,8 @@ def _subject(t: str, act: str, measure: str | None, r: _Reading, condition: str 
         if ordered[0] != "intervention" or not any(ref.kind == "financial" for ref in refs):
             return ordered[0]
         return "financial"
+    if cues.SUMMARY.search(t) and not (refs or condition or _unexplained(t)) and act not in ("draft", "export", "check"):
+        return "ente"  # 'riassumi la relazione 2019': the year at a glance
     if nouns:
         noun = min(nouns)[1]
         if noun != "ente" or measure in ("achievement", "weight", "algorithm") or (not refs and condition is None and act in ("rank", "compare")):
