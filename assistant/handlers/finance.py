@@ -4,6 +4,7 @@ area, and resources against their preventivo."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ingest.crosscheck import FINANCIAL_TABLE, cross_table_pairs
 from ingest.model import FinancialLine, Report
@@ -11,6 +12,7 @@ from ingest.textnorm import fold
 
 from .. import fact_ids as ids
 from ..facts import Fact, FactBook
+from ..plan.model import Ref
 from ..workspace import YearView
 from ..writer import Writer
 from .base import Composed, Context, Table, chart_of
@@ -112,7 +114,11 @@ def answer_financial(ctx: Context) -> Composed:
         table_rows = [[w.label(line.label)] + [w.n(f) if f else "" for _, f in values] for line, values, _ in chosen]
         table = Table(columns=["Voce"] + [str(y) for y in fin.years], rows=table_rows)
         lines += ["", f"Sintesi dei principali dati di bilancio {fin.years[0]}–{fin.years[-1]} ({report.source_file})."]
-        return Composed(intent="financial", body="\n".join(lines), table=table)
+        chart = None
+        if len(chosen) == 1:  # one line across the years
+            line, values, _ = chosen[0]
+            chart = chart_of(f"{line.label}, {fin.years[0]}–{fin.years[-1]}", [(str(y), "", f) for y, f in values])
+        return Composed(intent="financial", body="\n".join(lines), table=table, chart=chart)
     return Composed(intent="financial", body="\n".join(lines))
 
 
@@ -247,6 +253,10 @@ def answer_resources(ctx: Context) -> Composed:
         return Composed(intent="resources", body=f"Per il {view.year} lo store non riporta la tabella delle risorse.")
     wanted = {r.code for r in plan.refs_of("resource")}
     chosen = [r for r in report.resources if r.label in wanted] or list(report.resources)
+    if plan.measure == "change" and len(wanted) == 1:
+        trend = _trend_in_summary(ctx, report, next(iter(wanted)))
+        if trend is not None:
+            return trend
     lines, rows = [], []
     if plan.condition in ("over_budget", "under_budget"):
         over = plan.condition == "over_budget"
@@ -281,6 +291,20 @@ def answer_resources(ctx: Context) -> Composed:
         lines.append("")
         lines.append(f"Risorse disponibili e spese sostenute nel {report.year} (preventivo e consuntivo).")
     return Composed(intent="resources", body="\n".join(lines), table=table)
+
+
+def _trend_in_summary(ctx: Context, report: Report, label: str) -> Composed | None:
+    """'Le spese di funzionamento sono aumentate?': the resources table holds one year; the
+    bilancio line printing the same amount holds the trend, so it answers."""
+    for pair in cross_table_pairs(report):
+        if pair.label == label and pair.line is not None and pair.same_year:
+            ref = Ref(kind="financial", code=pair.line, name=pair.line, by="context")
+            plan = ctx.plan.model_copy(update={"subject": "financial", "refs": (ref,), "act": "compare"})
+            answer = answer_financial(replace(ctx, plan=plan))
+            opening = (f"{ctx.w.name(label)} della tabella delle risorse corrisponde alla voce {ctx.w.name(pair.line)} "
+                       f"della {FINANCIAL_TABLE}, che ne dà l'andamento negli anni.")
+            return answer.model_copy(update={"intent": "resources", "body": opening + "\n\n" + answer.body})
+    return None
 
 
 def _same_amount_in_summary(report: Report, label: str, book: FactBook, w: Writer) -> list[str]:
