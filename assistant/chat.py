@@ -254,7 +254,8 @@ class Assistant:
         years = docs.years()
         default = year or docs.default_year()
         named = [y for y in plan.years if y in years]
-        if plan.subject == "financial" or (plan.act == "check" and plan.subject in ("resource", "intervention")):
+        tables = plan.subject in ("resource", "intervention")
+        if plan.subject == "financial" or (tables and plan.act in ("check", "compare")):
             return default  # the summary of the latest Relazione holds the earlier years as columns
         if plan.subject == "narrative":
             return named[-1] if named else default
@@ -266,7 +267,7 @@ class Assistant:
         if plan.years:
             if named:
                 return named[-1]
-            if plan.measure == "target" and (plan.refs_of("indicator") or plan.subject == "indicator"):
+            if plan.measure == "target" and (plan.refs or plan.subject in ("indicator", "objective", "area")):
                 return max(years)  # a target of a later year of the Piano
             return plan.years[-1]  # the view says plainly that the store has no data for it
         return default

@@ -36,7 +36,7 @@ def answer_achievement(ctx: Context) -> Composed:
     plan = ctx.plan
     nodes = _named_nodes(ctx)
     later = [y for y in plan.years if y > ctx.view.year]
-    if plan.subject == "indicator" and plan.measure == "target" and later:
+    if plan.subject in ("indicator", "objective", "area") and plan.measure == "target" and later:
         return _later_targets(ctx, later[-1])
     if plan.measure == "algorithm" and not nodes:
         return answer_method(ctx)
@@ -103,10 +103,13 @@ def _detail(ctx: Context, nodes: list[NodeScore]) -> Composed:
         if ctx.plan.level == "operational" and node.level == "area":  # 'gli obiettivi operativi dell'area 1'
             children = tuple(o for s in node.children for o in s.children)
             lines[-1] = lines[-1][:-1] + "; i suoi obiettivi operativi:"
+        elif ctx.plan.level == "operational" and node.level == "strategic" and node.children:
+            children = node.children  # 'gli obiettivi operativi dell'obiettivo 1.1'
+            lines[-1] = lines[-1][:-1] + "; i suoi obiettivi operativi:"
         for child in children:
             if child.achievement is not None:
                 lines.append(f"- {child.code} {w.label(child.title)}: {w.n(_aid(child))}")
-        for score in node.indicators:
+        for score in node.indicators if ctx.plan.level != "operational" else ():  # listing objectives: not the indicators
             ind = next(i for i in view.report.indicators() if i.key == score.key)
             if score.achievement is None:
                 continue

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ingest.crosscheck import FINANCIAL_TABLE, cross_table_pairs
+from ingest.crosscheck import FINANCIAL_TABLE, RESOURCES_TABLE, cross_table_pairs
 from ingest.model import FinancialLine, Report
 from ingest.textnorm import fold
 
@@ -154,8 +154,10 @@ def _change(line: FinancialLine, old: Fact, new: Fact, y0: int, y1: int, book: F
 def _share_sentence(chosen: list, year: int, book: FactBook, w: Writer) -> str:
     (a, av, _), (b, bv, _) = chosen
     part, total = dict(av).get(year), dict(bv).get(year)
-    if part is None or total is None or abs(part.value) > abs(total.value):
+    if part is None or total is None:
         return ""
+    if abs(part.value) > abs(total.value):  # the part is the smaller line, whichever was named first
+        (a, part), (b, total) = (b, total), (a, part)
     share = book.share(part, total, f"Quota di «{a.label}» su «{b.label}» nel {year}")
     return f"È il {w.n(share)} di {w.name(b.label)}." if share else ""
 
@@ -172,6 +174,10 @@ def answer_interventions(ctx: Context) -> Composed:
     if not items:
         return Composed(intent="interventions", body=f"Per il {view.year} lo store non riporta gli interventi economici per obiettivo.")
     title = f"Interventi economici del {report.year} (importi liquidati e accantonati al 31.12.{report.year})"
+    if plan.act == "compare" and not plan.refs and (plan.measure == "change" or any(y < report.year for y in plan.years)):
+        trend = _trend_in_summary(ctx, report, None, table="interventions")  # one year here; the bilancio has the others
+        if trend is not None:
+            return trend
     if plan.act == "rank":
         paid = sorted((i for i in items if book.get(ids.intervention(i.code))), key=lambda i: -book[ids.intervention(i.code)].value)
         top = paid[0] if plan.rank != "worst" else paid[-1]
@@ -293,17 +299,21 @@ def answer_resources(ctx: Context) -> Composed:
     return Composed(intent="resources", body="\n".join(lines), table=table)
 
 
-def _trend_in_summary(ctx: Context, report: Report, label: str) -> Composed | None:
-    """'Le spese di funzionamento sono aumentate?': the resources table holds one year; the
-    bilancio line printing the same amount holds the trend, so it answers."""
+def _trend_in_summary(ctx: Context, report: Report, label: str | None, table: str = "resources") -> Composed | None:
+    """'Le spese di funzionamento sono aumentate?', 'gli interventi economici sono cresciuti?':
+    the resources and interventions tables hold one year; the bilancio line printing the same
+    amount holds the trend, so it answers."""
     for pair in cross_table_pairs(report):
-        if pair.label == label and pair.line is not None and pair.same_year:
+        same_table = (pair.table == RESOURCES_TABLE) == (table == "resources")
+        if same_table and (label is None or pair.label == label) and pair.line is not None and pair.same_year:
             ref = Ref(kind="financial", code=pair.line, name=pair.line, by="context")
             plan = ctx.plan.model_copy(update={"subject": "financial", "refs": (ref,), "act": "compare"})
             answer = answer_financial(replace(ctx, plan=plan))
-            opening = (f"{ctx.w.name(label)} della tabella delle risorse corrisponde alla voce {ctx.w.name(pair.line)} "
+            which = "della tabella delle risorse" if table == "resources" else "degli interventi economici per obiettivo"
+            opening = (f"{ctx.w.name(pair.label)} {which} corrisponde alla voce {ctx.w.name(pair.line)} "
                        f"della {FINANCIAL_TABLE}, che ne dà l'andamento negli anni.")
-            return answer.model_copy(update={"intent": "resources", "body": opening + "\n\n" + answer.body})
+            intent = "resources" if table == "resources" else "interventions"
+            return answer.model_copy(update={"intent": intent, "body": opening + "\n\n" + answer.body})
     return None
 
 

@@ -257,7 +257,7 @@ CUE_STEMS = stem_set(
     "basso bassa performance complessiva complessivo cambiato cambiati cambiata modificato modificati modifiche "
     "variato variati rivisto rivisti spostato spostati eliminato eliminati abbassato alzato differenze diverso "
     "sotto soglia scostamenti scostamento raggiunti mancati avuto avuta avuti ottenuto ottenuta registrato "
-    "registrata dice indica vorrei sapere fammi vedere oiv media medio migliorato migliorata migliorati migliorate peggiorato "
+    "registrata dice indica vorrei sapere fammi vedere pesato pesata pesati pesate oiv media medio migliorato migliorata migliorati migliorate peggiorato "
     "peggiorata peggiorati peggiorate aumentato aumentata aumentati diminuito diminuita diminuiti cresciuto cresciuta "
     "cresciuti calato calata calati sceso scesa scesi salito salita saliti"
 )

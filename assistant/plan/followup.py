@@ -82,6 +82,7 @@ def complete(previous: QuestionPlan, new: QuestionPlan) -> QuestionPlan:
         "ente": new.ente or previous.ente, "ente_said": new.ente_said or previous.ente_said, "section": section,
         "rank": new.rank or (previous.rank if act == "rank" else None), "trend": new.trend, "group": new.group or previous.group,
         "level": new.level or (previous.level if not new.refs else None),
+        "formats": new.formats or previous.formats,
         "candidates": new.candidates, "followup": True, "confidence": max(new.confidence, 0.6),
     })
 

@@ -208,7 +208,9 @@ class PlanParser:
                 if w.stem in chosen.matched or w.stem in called:
                     r.blank(w.start, w.end)
             said -= chosen.matched
-            said -= {s for trigger, added in extra if trigger & chosen.matched for s in added}
+            # the glossary's words this name used are spent ('oneri del personale' -> Personale stays
+            # for the next name when the name chosen was 'Totale oneri correnti')
+            said -= {s for trigger, added in extra if added & chosen.matched or trigger <= chosen.matched for s in added}
 
     def _words(self, text: str) -> list[_Word]:
         raw = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text)]
@@ -390,9 +392,11 @@ def _subject(t: str, act: str, measure: str | None, r: _Reading, condition: str 
 def _level(folded: str, refs: list[Ref]) -> str | None:
     """'gli obiettivi operativi', 'l'obiettivo strategico peggiore': the level asked about when
     no objective is named (a named one has its own level)."""
-    if any(ref.kind in ("strategic", "operational") for ref in refs):
-        return None
     m = cues.OBJECTIVE_LEVEL.search(folded)
+    if any(ref.kind == "operational" for ref in refs):
+        return None
+    if any(ref.kind == "strategic" for ref in refs):  # 'gli obiettivi operativi dell'obiettivo 1.1': its children
+        return "operational" if m and m.group(1).startswith("operativ") else None
     return ("operational" if m.group(1).startswith("operativ") else "strategic") if m else None
 
 
