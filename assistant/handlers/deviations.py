@@ -9,7 +9,16 @@ from .. import fact_ids as ids
 from ..grounding import Passage
 from ..retrieval import SearchFilters
 from ..workspace import YearView
-from .base import Composed, Context, PassageSearch, Table, basis_note, in_scope, indicator_label
+from .base import (
+    Composed,
+    Context,
+    PassageSearch,
+    Table,
+    basis_note,
+    chart_of,
+    in_scope,
+    indicator_label,
+)
 from .registry import handler, when
 
 
@@ -36,6 +45,8 @@ def answer_below_target(ctx: Context) -> Composed:
                        derived_from=tuple(str(ids.indicator(i.key, "achievement")) for i in items))
     total = book.count(ids.count("indicators" if not where else f"indicators{_scope_key(plan)}", view.year),
                        len(measured), f"Indicatori misurati nel {view.year}{where}")
+    if plan.act == "rank" and plan.subject in ("objective", "area"):
+        return _rank_groups(ctx, items, measured)
     basis = ("dalla Relazione" if view.basis == "relazione" else
              "dal Piano e dai consuntivi, documenti SINTETICI" if view.report.synthetic else "dal Piano e dai consuntivi")
     if not items:
@@ -94,3 +105,48 @@ def _where(plan) -> str:
 
 def _scope_key(plan) -> str:
     return ":" + ",".join(r.key() for r in plan.refs_of("area", "strategic", "operational"))
+
+
+def _rank_groups(ctx: Context, below: list[Indicator], measured: list[Indicator]) -> Composed:
+    """'In quale obiettivo ci sono più indicatori sotto target?': the areas or objectives by how
+    many of their indicators are below target (of how many measured), the most first."""
+    view, book, w, plan = ctx.view, ctx.book, ctx.w, ctx.plan
+    level = "area" if plan.subject == "area" else (plan.level or "strategic")
+
+    def group(ind: Indicator) -> str | None:
+        if level == "area":
+            return str(ind.area)
+        return ind.strategic_objective if level == "strategic" else ind.operational_objective
+
+    titles = {n.code: n.title for n in view.scorecard.nodes(level)}  # type: ignore[arg-type]
+    counts: dict[str, list[int]] = {}
+    for ind in measured:
+        code = group(ind)
+        if code is not None:
+            counts.setdefault(code, [0, 0])[1] += 1
+    for ind in below:
+        code = group(ind)
+        if code is not None:
+            counts[code][0] += 1
+    kind = {"area": "area", "strategic": "obiettivo strategico", "operational": "obiettivo operativo"}[level]
+    worst_first = plan.rank != "worst"
+    order = sorted(counts.items(), key=lambda kv: (kv[1][0], kv[1][0] / kv[1][1]), reverse=worst_first)
+    rows, facts = [], {}
+    for code, (nb, nt) in order:
+        facts[code] = (book.count(ids.count(f"below:{level}:{code}", view.year), nb, f"Indicatori sotto target di {kind} {code}"),
+                       book.count(ids.count(f"measured:{level}:{code}", view.year), nt, f"Indicatori misurati di {kind} {code}"))
+        rows.append([code, w.label(titles.get(code, "")), w.n(facts[code][0]), w.n(facts[code][1])])
+    if not order or order[0][1][0] == 0 and worst_first:
+        return Composed(intent="below_target", body=f"Nel {view.year}{basis_note(view)} nessun indicatore è sotto target.")
+    top_value = order[0][1][0]
+    top = [code for code, (nb, _) in order if nb == top_value]
+    which = "più" if worst_first else "meno"
+    named = ", ".join(f"{code} {w.name(titles[code]) if titles.get(code) else ''}".strip()
+                      + f" ({w.n(facts[code][0])} su {w.n(facts[code][1])})" for code in top)
+    plural = {"area": "le aree", "strategic": "gli obiettivi strategici", "operational": "gli obiettivi operativi"}[level]
+    first = (f"Nel {view.year}{basis_note(view)} l'{kind} con {which} indicatori sotto target è {named}." if len(top) == 1 else
+             f"Nel {view.year}{basis_note(view)} {plural} con {which} indicatori sotto target, a pari merito, sono {named}.")
+    table = Table(columns=["Codice", "Titolo", "Sotto target", "Misurati"], rows=rows)
+    chart = chart_of(f"Indicatori sotto target per {kind}, {view.year}",
+                     [(f"{code} {titles.get(code, '')}"[:48], "", facts[code][0]) for code, _ in order])
+    return Composed(intent="below_target", body=first + "\n\n" + table.markdown(), table=table, chart=chart)
