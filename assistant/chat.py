@@ -49,6 +49,8 @@ SUGGESTED = [
     "Ci sono anomalie nella Relazione 2019?",
     "Scrivi la bozza della sezione 2",
     "Perché è stato eliminato il progetto Ultranet?",
+    "Quali indicatori sono peggiorati dal 2019 al 2020?",
+    "Quanti indicatori hanno raggiunto il target nel 2020?",
 ]
 
 
