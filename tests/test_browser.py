@@ -123,6 +123,12 @@ def test_an_encrypted_pdf_is_refused_with_the_cli_message(server, browser):
     # the uploader's own English ('Upload', '200MB per file') is replaced by Italian text
     button = page.locator('[data-testid="stFileUploaderDropzone"] button p')
     button.wait_for(state="attached")
+    # the page's style sheet may arrive after the widget on a loaded machine: wait for it (or time out)
+    page.wait_for_function(
+        """() => { const e = document.querySelector('[data-testid="stFileUploaderDropzone"] button p');
+                   return e !== null && getComputedStyle(e, '::after').content === '"Scegli i file"'; }""",
+        timeout=60_000,
+    )
     drawn = button.evaluate("e => [getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content]")
     assert drawn == ["0px", '"Scegli i file"']
     page.locator('input[type="file"]').set_input_files(str(encrypted))
