@@ -77,7 +77,7 @@ def _grid(table, words: list[Word]) -> Grid | None:
         ci = bisect.bisect_right(xs, w.xc) - 1
         if (index := slot.get((ri, ci))) is not None:
             by_cell.setdefault(index, []).append(w)
-    if _not_a_grid(by_cell, len(xs)):
+    if _not_a_grid(by_cell, len(xs)) or _rows_not_drawn(by_cell, cells):
         return None
     return Grid(table.bbox, cells, xs, ys, slot, by_cell)
 
@@ -126,6 +126,28 @@ def _reach(cell: tuple[float, float, float, float], words: list[Word]) -> float:
     """How far right a cell's text may go: its right border less the padding its text keeps
     from the left one."""
     return cell[2] - max(min(w.x0 for w in words) - cell[0], 0.0) if words else cell[2]
+
+
+def _rows_not_drawn(by_cell: dict[int, list[Word]], cells: list) -> bool:
+    """Rules that draw columns but not the rows between them (vertical rules, a rule under the
+    header): one drawn row holds several rows of the table, so that half of its cells or more
+    hold blocks of text parted by a blank wider than a line's spacing (never seen in a drawn
+    cell). The table is then read from word positions, where row gaps part the rows."""
+    rows: dict[float, list[bool]] = {}
+    for index, words in by_cell.items():
+        rows.setdefault(round(cells[index][1], 1), []).append(_blocks_apart(words))
+    return any(any(flags) and 2 * sum(flags) >= len(flags) for flags in rows.values())
+
+
+def _blocks_apart(words: list[Word]) -> bool:
+    """A blank between two lines of the cell wider than its closest line spacing by a fifth of
+    the type size (a cell's wrapped lines are evenly spaced)."""
+    lines = group_lines(words)
+    gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:])]
+    if len(gaps) < 2:
+        return False
+    size = min(ln.size for ln in lines)
+    return max(gaps) >= min(gaps) + max(1.0, 0.2 * size)
 
 
 def _not_a_grid(by_cell: dict[int, list[Word]], columns: int) -> bool:
