@@ -240,11 +240,10 @@ def _read_region(region: Region, page: PageContent, after: float) -> PageTable |
     # the rule closing the last row may stand further below its text than a cell's padding
     # (text centred in a tall row): it still closes the cells merged over the rows above it
     closing = [b for b in page.hrules if b.x0 < columns.x1 and b.x1 > columns.x0 and bottom + 2 < b.top < min(after, bottom + 2 * size)]
-    # rules show merged cells only when some stand between data rows (a rule under the header
-    # alone, with vertical rules, draws columns, not cells)
-    data_top = region.lines[0].top if region.lines else bottom
-    between = [b for b in rules if data_top + 1 < (b.top + b.bottom) / 2 < bottom - 1]
-    merged = _merged_cells(region, rules + closing, bands, size, page.vocab) if between else {}
+    # rules show merged cells only when they part rows (at two heights inside the table at
+    # least): a rule under the header alone draws no cells
+    between = {round((b.top + b.bottom) / 2) for b in rules if top + 1 < (b.top + b.bottom) / 2 < bottom - 1}
+    merged = _merged_cells(region, rules + closing, bands, size, page.vocab) if len(between) >= 2 else {}
     for number, (band_top, band_lines) in enumerate(bands, start=1):
         cells: list[list[Word]] = [[] for _ in range(columns.count)]
         pieces = [(k, p) for k, ln in enumerate(band_lines) for p in columns.pieces(ln.words)]
