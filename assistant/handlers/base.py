@@ -156,3 +156,15 @@ def in_scope(ind: Indicator, plan: QuestionPlan) -> bool:
                                    or ind.strategic_objective == ref.code):
             return True
     return False
+
+
+def scope_words(plan: QuestionPlan) -> str:
+    """' nell'area 2, nell'obiettivo 1.3': the areas and objectives the plan names ('' for none)."""
+    scopes = plan.refs_of("area", "strategic", "operational")
+    return (" " + ", ".join(("nell'area " if r.kind == "area" else "nell'obiettivo ") + r.code for r in scopes)) if scopes else ""
+
+
+def scope_key(plan: QuestionPlan) -> str:
+    """':area:2,strategic:1.3': the same scope in a fact id ('' for none)."""
+    scopes = plan.refs_of("area", "strategic", "operational")
+    return (":" + ",".join(r.key() for r in scopes)) if scopes else ""

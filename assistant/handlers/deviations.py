@@ -18,6 +18,8 @@ from .base import (
     chart_of,
     in_scope,
     indicator_label,
+    scope_key,
+    scope_words,
 )
 from .registry import handler, when
 
@@ -39,11 +41,11 @@ def answer_below_target(ctx: Context) -> Composed:
     view, book, w, plan = ctx.view, ctx.book, ctx.w, ctx.plan
     items = [i for i in below_target(view) if in_scope(i, plan)]
     measured = [i for i in view.report.indicators() if in_scope(i, plan)]
-    where = _where(plan)
-    count = book.count(ids.count("below" if not where else f"below{_scope_key(plan)}", view.year), len(items),
+    where = scope_words(plan)
+    count = book.count(ids.count("below" if not where else f"below{scope_key(plan)}", view.year), len(items),
                        f"Indicatori sotto target nel {view.year}{where}",
                        derived_from=tuple(str(ids.indicator(i.key, "achievement")) for i in items))
-    total = book.count(ids.count("indicators" if not where else f"indicators{_scope_key(plan)}", view.year),
+    total = book.count(ids.count("indicators" if not where else f"indicators{scope_key(plan)}", view.year),
                        len(measured), f"Indicatori misurati nel {view.year}{where}")
     if plan.act == "rank" and plan.subject in ("objective", "area"):
         return _rank_groups(ctx, items, measured)
@@ -96,15 +98,6 @@ def _objectives_opening(ctx: Context, items: list[Indicator]) -> list[str]:
     nodes = [n for n in card.nodes("strategic") if n.code in codes and n.achievement is not None]
     listed = ", ".join(f"{n.code} {w.label(n.title)} ({w.n(ids.node('strategic', n.code, 'achievement'))})" for n in nodes)
     return [f"Nel {ctx.view.year}{basis_note(ctx.view)} gli obiettivi strategici non pienamente raggiunti sono: {listed}."]
-
-
-def _where(plan) -> str:
-    scopes = plan.refs_of("area", "strategic", "operational")
-    return (" " + ", ".join(("nell'area " if r.kind == "area" else "nell'obiettivo ") + r.code for r in scopes)) if scopes else ""
-
-
-def _scope_key(plan) -> str:
-    return ":" + ",".join(r.key() for r in plan.refs_of("area", "strategic", "operational"))
 
 
 def _rank_groups(ctx: Context, below: list[Indicator], measured: list[Indicator]) -> Composed:

@@ -15,7 +15,7 @@ from ingest.scoring import NodeScore
 from .. import fact_ids as ids
 from ..facts import Fact
 from ..plan.model import Bound, QuestionPlan
-from .base import Composed, Context, Table, basis_note, chart_of, in_scope
+from .base import Composed, Context, Table, basis_note, chart_of, in_scope, scope_key, scope_words
 from .registry import handler, when
 
 _SHOWN = 15  # items written as lines; the table holds them all
@@ -53,11 +53,11 @@ def answer_selection(ctx: Context) -> Composed:
     level = _level(plan)
     items = _indicators(ctx) if level == "indicator" else _nodes(ctx, level)
     chosen = [i for i in items if _holds(i, plan)]
-    where = _where(plan)
+    where = scope_words(plan)
     what = _what(ctx, level)
     count = book.count(ids.count(f"selection:{level}:{_key(plan)}", view.year), len(chosen),
                        f"{_KIND[level].capitalize()} che {what} nel {view.year}{where}")
-    total = book.count(ids.count(f"selection:{level}:all{_scope_key(plan)}", view.year), len(items),
+    total = book.count(ids.count(f"selection:{level}:all{scope_key(plan)}", view.year), len(items),
                        f"{_KIND[level].capitalize()} nel {view.year}{where}")
     share = book.share(count, total, f"Quota di {_KIND[level]} che {what} nel {view.year}{where}")
     opening = (f"Nel {view.year}{where}{basis_note(view)} {w.n(count)} {_KIND[level]} su {w.n(total)}"
@@ -226,23 +226,13 @@ def _bound_words(ctx: Context, bound: Bound) -> str:
     return f"hanno {what} {'superiore a' if bound.strict_low else 'di almeno'} {pct('da', bound.low)}"  # type: ignore[arg-type]
 
 
-def _where(plan: QuestionPlan) -> str:
-    scopes = plan.refs_of("area", "strategic", "operational")
-    return (" " + ", ".join(("nell'area " if r.kind == "area" else "nell'obiettivo ") + r.code for r in scopes)) if scopes else ""
-
-
-def _scope_key(plan: QuestionPlan) -> str:
-    scopes = plan.refs_of("area", "strategic", "operational")
-    return (":" + ",".join(r.key() for r in scopes)) if scopes else ""
-
-
 def _key(plan: QuestionPlan) -> str:
     bound = plan.bound
     said = ""
     if bound is not None:
         low, high = ("" if v is None else str(v) for v in (bound.low, bound.high))
         said = f"{bound.measure}[{low},{high}]"
-    return f"{plan.condition or ''}{said}{_scope_key(plan)}"
+    return f"{plan.condition or ''}{said}{scope_key(plan)}"
 
 
 def _bar_fact(ctx: Context, item: _Item, weights: bool) -> Fact | None:
