@@ -15,13 +15,14 @@ import os
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
-from ingest.limits import Limits
-from ingest.scoring import Policy
+if TYPE_CHECKING:  # imported by the two methods that build them: not every command scores or ingests
+    from ingest.limits import Limits
+    from ingest.scoring import Policy
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 NO_MODEL = "nessuno: risposte deterministiche"
@@ -79,6 +80,8 @@ class Settings(BaseModel):
         return {**from_env, **given}
 
     def limits(self) -> Limits:
+        from ingest.limits import Limits
+
         return Limits(
             max_file_mb=self.max_file_mb, max_pdf_pages=self.max_pdf_pages,
             max_xlsx_uncompressed_mb=self.max_xlsx_uncompressed_mb, max_xlsx_ratio=self.max_xlsx_ratio,
@@ -97,6 +100,8 @@ class Settings(BaseModel):
         return self.data_dir / "chroma"
 
     def policy(self) -> Policy:
+        from ingest.scoring import Policy
+
         return Policy(
             method=self.scoring_method,
             strategic_basis=self.strategic_basis,

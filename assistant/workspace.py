@@ -48,7 +48,7 @@ class WorkspaceError(Exception):
 
 
 class YearView(BaseModel):
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True, defer_build=True)
 
     ente: str
     year: int
@@ -76,7 +76,7 @@ class YearView(BaseModel):
 
 
 class Extraction(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     document: dict[str, str | int | bool | list[int]]
     indicators: list[IndicatorRecord]
@@ -86,7 +86,7 @@ class Extraction(BaseModel):
 
 
 class IngestOutcome(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     path: str
     document: DocumentInfo

@@ -53,7 +53,7 @@ _DESCRIPTION_RE = re.compile(r"inserimento nella descrizione[^\"“]*[\"“](?P<
 
 
 class Claim(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     kind: Literal["move", "remove", "target"]
     text: str

@@ -26,7 +26,7 @@ _MIN_AMOUNT = Decimal(1000)  # smaller numbers coincide by chance
 class AmountPair(BaseModel):
     """An amount of one table and the summary line that prints the same value."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     table: str
     label: str  # the line of `table`

@@ -30,7 +30,7 @@ class LimitExceeded(IngestError):
 
 
 class Limits(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     max_file_mb: float = Field(50, gt=0)
     max_pdf_pages: int = Field(500, gt=0)

@@ -17,7 +17,7 @@ from .ocr_checks import on_scanned_page
 
 
 class SourceRef(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     file: str
     sha256: str | None = None
@@ -46,7 +46,7 @@ class SourceRef(BaseModel):
 
 
 class IndicatorRecord(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     key: str
     ente: str
@@ -131,7 +131,7 @@ def _actual_ref(report: Report, ind: Indicator) -> SourceRef:
 class ObjectiveRecord(BaseModel):
     """A node of the objective tree with its rollup (Ente, area, strategic, operational)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     level: str
     code: str
@@ -164,7 +164,7 @@ def objective_record(node) -> ObjectiveRecord:
 
 
 class FindingRecord(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     kind: str
     severity: str

@@ -35,7 +35,7 @@ CENT = Decimal("0.01")
 
 
 class Policy(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     method: Literal["proportional", "binary"] = "proportional"
     achieved_from: Decimal = Decimal(90)  # % at or above: raggiunto
@@ -106,7 +106,7 @@ def band(fraction: Decimal | None, policy: Policy = DEFAULT_POLICY) -> Band | No
 
 
 class IndicatorScore(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     key: str
     achievement: Decimal | None  # fraction
@@ -125,7 +125,7 @@ Level = Literal["indicator_group", "operational", "strategic", "area", "ente"]
 
 
 class NodeScore(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     level: Level
     code: str
@@ -150,7 +150,7 @@ class NodeScore(BaseModel):
 
 
 class Scorecard(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     ente: str
     year: int

@@ -19,7 +19,7 @@ _LIST = 6
 
 
 class Comparison(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     new_rows: int
     old_rows: int
