@@ -266,6 +266,10 @@ class Assistant:
                 return max(named)
             if len(named) == 1:
                 return max(years) if named[0] < max(years) else named[0]
+        if plan.act == "compare" and plan.trend and not plan.years and len(years) >= 2 and default == min(years):
+            return max(years)  # 'è peggiorato?': the default year has no year before it to compare with
+        if plan.condition == "target_changed" and plan.years and not named:
+            return max(years)  # the targets of a later year of the Piano, read from the latest view
         if plan.years:
             if named:
                 return named[-1]

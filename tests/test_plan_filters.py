@@ -75,3 +75,38 @@ def test_a_bare_measure_in_a_conversation_is_asked_of_the_previous_items(parser)
     assert [r.key() for r in count.refs] == ["strategic:2.2"] and count.measure == "count" and count.act == "lookup"
     alone = parser.parse("quanto pesa?")
     assert not alone.followup and not alone.refs
+
+
+@pytest.mark.parametrize("question, value, measure", [
+    ("quali obiettivi operativi hanno un peso del 50%?", "50", "weight"),
+    ("quanti obiettivi strategici sono raggiunti al 100% nel 2020?", "100", "achievement"),
+])
+def test_a_threshold_may_be_one_value(parser, question, value, measure):
+    plan = parser.parse(question)
+    assert plan.bound is not None and plan.bound.measure == measure
+    assert plan.bound.low == plan.bound.high == Decimal(value) and plan.condition is None
+
+
+@pytest.mark.parametrize("question, keys", [
+    # the words after the second noun qualify both ('correnti')
+    ("confronta proventi e oneri correnti del 2019", ["financial:Totale proventi correnti (A)", "financial:Totale Oneri Correnti (B)"]),
+    # two names that tie on a shared word, each called by a word of its own: both named
+    ("confronta il diritto annuale e i diritti di segreteria", ["financial:1) Diritto Annuale", "financial:2) Diritti di Segreteria"]),
+])
+def test_a_question_may_name_two_lines(parser, question, keys):
+    assert [r.key() for r in parser.parse(question).refs] == keys
+
+
+def test_a_shared_word_alone_still_asks_which(parser):
+    plan = parser.parse("quanto valgono i diritti?")
+    assert not plan.refs and len(plan.candidates) == 2
+
+
+@pytest.mark.parametrize("question, act, trend", [
+    ("quale obiettivo strategico è peggiorato di più tra il 2019 e il 2020?", "compare", "down"),
+    ("quali indicatori sono peggiorati?", "compare", "down"),
+    ("mostra le aree in ordine di raggiungimento nel 2020", "rank", None),
+])
+def test_a_change_between_years_is_a_comparison_and_an_order_a_ranking(parser, question, act, trend):
+    plan = parser.parse(question)
+    assert plan.act == act and plan.trend == trend and not plan.refs

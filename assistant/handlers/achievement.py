@@ -58,7 +58,8 @@ def _operational(ctx: Context) -> Composed:
     view, w = ctx.view, ctx.w
     nodes = [n for n in view.scorecard.nodes("operational") if n.achievement is not None]
     if not nodes:
-        return Composed(intent="achievement", body=f"Nel {view.year}{basis_note(view)} gli obiettivi operativi non hanno valori di raggiungimento.")
+        return Composed(intent="achievement", body=f"Nel {view.year} gli obiettivi operativi non hanno valori di "
+                                                   f"raggiungimento{_none_at(ctx, 'operational') or basis_note(view)}.")
     below = [n for n in nodes if n.band != "raggiunto"]
     n = ctx.book.count(ids.count("operational-scored", view.year), len(nodes), "Obiettivi operativi con un grado di raggiungimento")
     nb = ctx.book.count(ids.count("operational-below", view.year), len(below), "Obiettivi operativi non pienamente raggiunti")
@@ -81,6 +82,20 @@ def _named_nodes(ctx: Context) -> list[NodeScore]:
     return out
 
 
+_WHAT_BELOW = {"strategic": "degli obiettivi strategici", "operational": "degli obiettivi operativi"}
+_THE_OF = {"area": "dell'area", "strategic": "dell'obiettivo strategico", "operational": "dell'obiettivo operativo"}
+
+
+def _asked_below(ctx: Context, node: NodeScore) -> list[NodeScore]:
+    """The objectives under `node` the question asks about ('gli obiettivi operativi dell'area 1'), if any."""
+    level = ctx.plan.level
+    if ctx.plan.subject != "objective" or level is None or level == node.level or node.level == "operational":
+        return []
+    if node.level == "area" and level == "operational":
+        return [o for s in node.children for o in s.children]
+    return list(node.children) if level in ("strategic", "operational") and node.children else []
+
+
 def _detail(ctx: Context, nodes: list[NodeScore]) -> Composed:
     """Each node named: its achievement (or weight), and what it was computed from."""
     view, book, w = ctx.view, ctx.book, ctx.w
@@ -89,6 +104,12 @@ def _detail(ctx: Context, nodes: list[NodeScore]) -> Composed:
     for node in nodes:
         weight = book.get(_aid(node, "weight"))
         title = f"{node.code} {w.name(node.title)}"
+        below = _asked_below(ctx, node)
+        if ctx.plan.measure == "weight" and below:  # 'gli obiettivi strategici dell'area 3: quanto pesano?'
+            lines.append(f"Nel {view.year} i pesi {_WHAT_BELOW[ctx.plan.level or 'strategic']} {_THE_OF[node.level]} {title}:")
+            lines += [f"- {c.code} {w.label(c.title)}: {w.n(_aid(c, 'weight'))}" for c in below if book.get(_aid(c, "weight"))]
+            lines.append("")
+            continue
         if ctx.plan.measure == "weight" and weight is not None:
             lines.append(f"Nel {view.year} {_THE[node.level]} {title} pesa {w.n(weight)}"
                          + (f"; il suo grado di raggiungimento è {w.n(_aid(node))} ({node.band})." if node.achievement is not None else "."))
@@ -145,7 +166,9 @@ def _overview(ctx: Context) -> Composed:
     if below:
         lines += ["", "Obiettivi strategici non pienamente raggiunti: " + ", ".join(
             f"{s.code} ({w.n(_aid(s))})" for s in below) + "."]
-    return Composed(intent="achievement", body="\n".join(lines), table=table, chart=_node_chart(ctx, root.children))
+    strategic = [s for a in root.children for s in a.children] if ctx.plan.subject == "objective" else []
+    chart = _node_chart(ctx, strategic or root.children, "weight" if ctx.plan.measure == "weight" else "achievement")
+    return Composed(intent="achievement", body="\n".join(lines), table=table, chart=chart)
 
 
 def _node_chart(ctx: Context, nodes, field: str = "achievement", title: str | None = None):
@@ -201,7 +224,9 @@ def _rank(ctx: Context) -> Composed:
     items.sort(key=lambda i: i[0], reverse=not worst)
     what = "peso" if field == "weight" else "grado di raggiungimento"
     if not items:
-        return Composed(intent="achievement", body=f"Nel {view.year} non ci sono valori di {what} da confrontare.")
+        level = "indicator" if plan.subject == "indicator" else level
+        return Composed(intent="achievement", body=f"Nel {view.year} non ci sono valori di {what} da confrontare"
+                                                   f"{_none_at(ctx, level)}.")
     top = items[0][0]
     ties = [i for i in items if i[0] == top]
     value = w.n(ties[0][3])
@@ -210,11 +235,38 @@ def _rank(ctx: Context) -> Composed:
     else:
         which = "più basso" if worst else "più alto"
         first = f"Il {what} {which} nel {view.year} è di {', '.join(i[2] for i in ties)}: {value}."
+        if plan.subject == "indicator" and field == "achievement" and len(ties) == 1:
+            first = first[:-1] + _gap(ctx, ties[0][1]) + "."
     rows = [[label, w.n(fid)] for _, _, label, fid in items]
     table = Table(columns=["Voce (in ordine)", "Peso" if field == "weight" else "Raggiungimento"], rows=rows)
     chart = chart_of(f"{'Peso' if field == 'weight' else 'Grado di raggiungimento'} {view.year}",
                      [(_short(label.split(" ", 1)[0], label.split(" ", 1)[-1]), "", ctx.book.get(fid)) for _, _, label, fid in items[:20]])
     return Composed(intent="achievement", body=first + "\n\n" + table.markdown(), table=table, chart=chart)
+
+
+def _none_at(ctx: Context, level: str) -> str:
+    """Why a level has no values: ': i dati del 2020 coprono solo ...' when another level has them."""
+    view = ctx.view
+    if level == "indicator" or view.basis == "relazione":
+        return ""
+    held = [lv for lv in ("strategic", "operational") if any(n.achievement is not None for n in view.scorecard.nodes(lv))]
+    if not held or level in held:
+        return ""
+    names = {"strategic": "gli obiettivi strategici", "operational": "gli obiettivi operativi"}
+    n = ctx.book.count(ids.count("indicators-of-year", view.year), len(view.report.indicators()), "Indicatori con dati nell'anno")
+    return (f"{basis_note(view)}: i dati del {view.year} coprono {ctx.w.n(n)} indicatori, tutti sotto "
+            + " e ".join(names[lv] for lv in held))
+
+
+def _gap(ctx: Context, key: str) -> str:
+    """' (consuntivo 0 N. contro target = 5 N., scostamento 5 N.)': how far the indicator is from its target."""
+    ind = next(i for i in ctx.view.report.indicators() if i.key == key)
+    actual, target = ctx.book.get(ids.indicator(key, "actual")), ctx.book.get(ids.indicator(key, "target"))
+    if actual is None or target is None or ind.target is None:
+        return ""
+    gap = ctx.book.difference(actual, target, f"Scostamento di «{ind.name}» dal target")
+    return (f" (consuntivo {ctx.w.n(actual)} contro target {ind.target.operator} {ctx.w.n(target)}, "
+            f"scostamento {ctx.w.n(gap, signed=True)})")
 
 
 def _within(code: str, plan) -> bool:

@@ -12,7 +12,7 @@ from ..facts import Fact, FactBook
 from ..plan.model import Ref
 from ..workspace import YearView
 from ..writer import Writer
-from .base import Composed, Context, find_indicator
+from .base import Composed, Context, find_indicator, in_scope
 from .registry import handler, when
 
 CLAIM_KINDS = (FindingKind.narrative_claim_not_in_tables, FindingKind.narrative_claim_confirmed)
@@ -27,7 +27,61 @@ PLAN_KINDS = (
 def answer_target_changes(ctx: Context) -> Composed:
     plan = ctx.plan
     only = FindingKind.weight_changed if plan.measure == "weight" else None
+    years = _plan_years(ctx)
+    if years is not None and only is None:
+        return Composed(intent="target_changes", body=plan_years_body(ctx, *years))
     return Composed(intent="target_changes", body=target_changes_body(ctx.view, ctx.book, ctx.w, plan.refs, only))
+
+
+def _plan_years(ctx: Context) -> tuple[int, int] | None:
+    """Two years of the Piano to compare targets between: the two the question names, or, for a
+    year the store has no Relazione of, that year against the year before ('quali target sono
+    cambiati nel 2020?' asked before the Relazione 2020 is written)."""
+    view = ctx.view
+    if view.plan is None:
+        return None
+    held = {y for ind in view.plan.indicators() for y in ind.targets_by_year}
+    named = [y for y in ctx.plan.years if y in held]
+    if len(named) >= 2:
+        return named[0], named[-1]
+    year = named[0] if named else view.year
+    if year - 1 in held and year in held and (year != view.year or view.relazione is None):
+        return year - 1, year  # a year of the Piano past the data, or one with no Relazione yet
+    return None
+
+
+def plan_years_body(ctx: Context, before: int, after: int) -> str:
+    """The indicators whose Piano target for `after` differs from the one for `before`."""
+    view, book, w, refs = ctx.view, ctx.book, ctx.w, ctx.plan.refs
+    synthetic = " (documento SINTETICO)" if view.plan.synthetic else ""  # type: ignore[union-attr]
+    scope = [i for i in view.plan.indicators() if _in_refs(i, ctx.plan)  # type: ignore[union-attr]
+             and before in i.targets_by_year and after in i.targets_by_year]
+    changed = [i for i in scope if (i.targets_by_year[before].operator, i.targets_by_year[before].value)
+               != (i.targets_by_year[after].operator, i.targets_by_year[after].value)]
+    where = (" per " + ", ".join(r.label() for r in refs)) if refs else ""
+    total = book.count(ids.count(f"plan-targets:{before}-{after}", view.year), len(scope),
+                       f"Indicatori del Piano con un target per il {before} e per il {after}{where}")
+    n = book.count(ids.count(f"plan-targets-changed:{before}-{after}", view.year), len(changed),
+                   f"Indicatori del Piano il cui target {after} differisce da quello {before}{where}")
+    lead = (f"Nel Piano della performance{synthetic}{where} il target {after} è diverso da quello {before} "
+            f"per {w.n(n)} indicator{'e' if n.value == 1 else 'i'} su {w.n(total)}")
+    if after > view.year or (view.relazione is None and view.year == after):
+        lead += f" (la Relazione {after} non è nello store: il confronto è tra i target programmati)"
+    if not changed:
+        return lead + ": i target restano gli stessi."
+    lines = [lead + ":"]
+    for i in changed:
+        old, new = i.targets_by_year[before], i.targets_by_year[after]
+        lines.append(f"- {i.operational_objective or i.strategic_objective} {w.name(i.name)}: da {old.operator} "
+                     f"{w.n(ids.plan_target(i.key, before))} nel {before} a {new.operator} "
+                     f"{w.n(ids.plan_target(i.key, after))} nel {after}.")
+    return "\n".join(lines)
+
+
+def _in_refs(ind: Indicator, plan) -> bool:
+    """Under the areas and objectives the question names, and one of the indicators it names (if any)."""
+    named = plan.refs_of("indicator")
+    return in_scope(ind, plan) and (not named or any(r.code == ind.key for r in named))
 
 
 def target_changes_body(view: YearView, book: FactBook, w: Writer, refs: tuple[Ref, ...] = (),

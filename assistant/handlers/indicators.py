@@ -16,9 +16,7 @@ def answer_indicator(ctx: Context) -> Composed:
     keys = [r.code for r in ctx.plan.refs_of("indicator")]
     found = [i for k in keys for i in report.indicators() if i.key == k]
     if not found:
-        names = ", ".join(f"“{r.name}”" for r in ctx.plan.refs_of("indicator"))  # not this year's name: no « »
-        return Composed(intent="indicator", body=f"Nel {ctx.view.year} l'indicatore {names} non è tra quelli misurati "
-                                                 f"(anni con dati: {', '.join(map(str, ctx.years))}).")
+        return Composed(intent="indicator", body=_elsewhere(ctx, keys))
     if ctx.plan.act == "compare" and (ctx.plan.years or ctx.plan.measure not in ("target",)):
         compared = _compare_years(ctx, found)
         if compared is not None:
@@ -27,10 +25,31 @@ def answer_indicator(ctx: Context) -> Composed:
     if ctx.plan.act == "explain":
         return _explain(ctx, found[0])
     for ind in found[:4]:
-        lines += [_opening(ctx, ind)] + _card(ctx, ind) + [""]
+        lines += [indicator_sentence(ctx, ind)] + _card(ctx, ind) + [""]
     if len(found) > 4:
         lines.append("Altri indicatori hanno un nome simile: precisa l'obiettivo per vederli.")
     return Composed(intent="indicator", body="\n".join(lines).strip())
+
+
+def _elsewhere(ctx: Context, keys: list[str]) -> str:
+    """An indicator the year asked does not measure: the latest other year that does, with its numbers."""
+    names = ", ".join(f"“{r.name}”" for r in ctx.plan.refs_of("indicator"))  # not this year's name: no « »
+    head = f"Nel {ctx.view.year}{basis_note(ctx.view)} l'indicatore {names} non è tra quelli misurati"
+    w, book = ctx.w, ctx.book
+    for year in sorted((y for y in ctx.years if y != ctx.view.year), reverse=True):
+        other = ctx.other_year(year)
+        ind = next((i for i in other[0].report.indicators() if i.key in keys), None) if other else None
+        if ind is None or other is None:
+            continue
+        book.import_year(other[1], year)
+        actual, target = (ids.indicator(ind.key, f).of_year(year) for f in ("actual", "target"))
+        if book.get(actual) is None or book.get(target) is None or ind.target is None:
+            return f"{head}; è misurato nel {year}."
+        met = other[0].scorecard.indicators[ind.key].met
+        verdict = "" if met is None else (", target raggiunto" if met else ", sotto target")
+        return (f"{head}. Nel {year} aveva un consuntivo di {w.n(actual)} contro un target "
+                f"{ind.target.operator} {w.n(target)}{verdict}.")
+    return f"{head} (anni con dati: {', '.join(map(str, ctx.years))})."
 
 
 def _explain(ctx: Context, ind: Indicator) -> Composed:
@@ -40,7 +59,7 @@ def _explain(ctx: Context, ind: Indicator) -> Composed:
     from .findings import finding_text
 
     view, w = ctx.view, ctx.w
-    lines = [_opening(ctx, ind)]
+    lines = [indicator_sentence(ctx, ind)]
     concerns = [f for f in view.findings if f.indicator == ind.name
                 and (f.operational_objective or f.strategic_objective) in (None, ind.operational_objective, ind.strategic_objective)]
     if concerns:
@@ -56,7 +75,7 @@ def _explain(ctx: Context, ind: Indicator) -> Composed:
     return Composed(intent="indicator", body="\n".join(lines))
 
 
-def _opening(ctx: Context, ind: Indicator) -> str:
+def indicator_sentence(ctx: Context, ind: Indicator) -> str:
     """A sentence that answers: the measure asked, then the rest of the indicator's numbers."""
     view, w, book, plan = ctx.view, ctx.w, ctx.book, ctx.plan
     k, code = ind.key, ind.operational_objective or ind.strategic_objective

@@ -4,11 +4,18 @@ sentence of the best passage that answers, then the other passages, each once.""
 from __future__ import annotations
 
 import re
+from collections import Counter
+
+from ingest.model import Indicator
 
 from ..plan.cues import CUE_STEMS
 from ..plan.lexicon import stem_set
 from .base import Composed, Context
+from .indicators import indicator_sentence
 from .registry import handler, when
+
+# words every document of an Ente holds (its name and kind, the title page): they tell no passage apart
+ENTE_WORDS = "camera commercio industria artigianato agricoltura ente cciaa relazione piano documento performance"
 
 
 @handler("retrieval", when(acts={"explain"}, conditions={"target_changed"}), when(subjects={"narrative"}))
@@ -24,17 +31,23 @@ def answer_retrieval(ctx: Context) -> Composed:
         return Composed(intent="retrieval", body="Non ho trovato passaggi del documento che rispondano alla domanda.")
     # a 'why' question is answered by the sentence that gives a cause
     focus = " ".join(words) + (" a causa dovuto per effetto motivo" if plan.act == "explain" else "")
-    # words every document of the Ente holds ('camera', the city) tell no passage apart
-    asked = _content(plan.text) - stem_set(f"{ctx.view.ente} camera commercio ente cciaa")
+    asked = _content(plan.text) - stem_set(f"{ctx.view.ente} {ENTE_WORDS}")
     sharing = [p for p in passages if asked & stem_set(p.text)]
     if asked and not sharing:
         # nearest by meaning but sharing no word: say so rather than quote it as the answer
-        lines = ["Nei documenti non trovo un passaggio che ne parli. Il più vicino per significato "
-                 f"({w.label(passages[0].section) or 'testo'}, {w.at(passages[0].label)}):", "",
-                 w.quote(passages[0], limit=250, focus=focus)]
+        lines = ["Nel testo dei documenti non trovo un passaggio che ne parli."]
+        named = _indicators_naming(ctx, asked)
+        if named:
+            lines += ["", f"Ne parlano le tabelle del {ctx.view.year}:"]
+            lines += [f"- {indicator_sentence(ctx, ind)}" for ind in named]
+        elif (near := [p for p in passages if stem_set(p.text) - stem_set(f"{ctx.view.ente} {ENTE_WORDS} di")]):
+            passages = near  # not the title page: it names the Camera and nothing else
+            lines[0] += (f" Il più vicino per significato ({w.label(passages[0].section) or 'testo'}, "
+                         f"{w.at(passages[0].label)}):")
+            lines += ["", w.quote(passages[0], limit=250, focus=focus)]
         return Composed(intent="retrieval", body="\n".join(lines))
     best, rest = (sharing or passages)[0], []
-    for p in passages:
+    for p in sharing or passages:
         if p is best:
             continue
         if p.text != best.text and all(p.text != q.text for q in rest):
@@ -50,6 +63,17 @@ def answer_retrieval(ctx: Context) -> Composed:
                 lines.append(f"**{w.label(p.section)}** ({w.at(p.label)}):")
             lines += [w.quote(p, focus=focus), ""]
     return Composed(intent="retrieval", body="\n".join(lines).strip())
+
+
+def _indicators_naming(ctx: Context, asked: frozenset[str], most: int = 4) -> list[Indicator]:
+    """The indicators of the year whose names hold a word of the question that few names hold
+    ('smart' in «Percentuale contratti smart avviati»): a topic the tables measure and the text
+    never discusses. None when the word is common to many names ('percentuale', 'imprese')."""
+    indicators = ctx.view.report.indicators()
+    stems = {ind.key: stem_set(ind.name) for ind in indicators}
+    spread = Counter(s for names in stems.values() for s in names)
+    rare = {s for s in asked if 0 < spread[s] <= most}
+    return [ind for ind in indicators if rare & stems[ind.key]][:most]
 
 
 def _content(question: str) -> frozenset[str]:

@@ -219,6 +219,8 @@ def _bound_words(ctx: Context, bound: Bound) -> str:
                                  label=f"Soglia indicata nella domanda («{bound.said}»)"))
         return ctx.w.n(fact)
 
+    if bound.low is not None and bound.low == bound.high:
+        return f"hanno {what} pari a {pct('pari', bound.low)}"
     if bound.low is not None and bound.high is not None:
         return f"hanno {what} tra {pct('da', bound.low)} e {pct('a', bound.high)}"
     if bound.high is not None:

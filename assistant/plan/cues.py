@@ -65,6 +65,11 @@ BOUND_ABOVE = rx(
     rf"\b(?:sopra|superior\w* (?:a|al|all')|oltre|piu d(?:i|el|ell')|maggior\w* d(?:i|el|ell')|almeno|al di sopra d(?:el|ell')|non meno d(?:i|el|ell'))\s*"
     rf"(?:il\s+|l'\s*|al\s+|all'\s*)?{_PCT}|>\s*=?\s*{_PCT}"
 )
+# 'un peso del 50%', 'raggiunti al 100%': the measure named right before the number
+BOUND_EQUAL = rx(
+    rf"\b(?:pes[oa]|pesano|raggiungimento|punteggio)\s+(?:pari\s+a(?:l|ll')?|uguale\s+a(?:l|ll')?|del|dell'|di|al|all')\s*{_PCT}"
+    rf"|\braggiunt[oiae]\s+(?:al|all')\s*{_PCT}"
+)
 BOUND_ON_WEIGHT = rx(r"\bpes[oaie]\b|\bpesano\b|\bpesi\b")
 # a threshold without '%' is one only when the question says what it measures
 BOUND_MEASURED = rx(r"raggiungiment|\bpes[oaie]\b|\bpesano\b|\bpesi\b|\bpunteggio|\bpercentual|\bgrado\b")
@@ -105,8 +110,9 @@ RANK = rx(
     r"\bmiglior[ei]\b|\bpeggior[ei]\b|\bclassifica\b|\bgraduatoria\b|\bmassim[oa]\b|\bminim[oa]\b"
     r"|\b(?:quale?|qual|a quale|chi)\b.*\b(?:piu|meno|peggio|meglio)\b"
     r"|\b(?:il|la|i|le|gli) (?:\w+ ){0,3}(?:piu|meno) (?:alt|bass|elevat|pesant)\w*"
-    r"|\b(?:con|di|a) (?:il |un )?(?:peso|raggiungimento|punteggio) (?:piu |meno )?(?:maggior|minor|alt|bass|elevat)\w*"
-    r"|\bmaggiormente\b|\bdi piu\b"
+    r"|\b(?:con|di|a|ha|hanno|abbia|abbiano) (?:il |un )?(?:peso|raggiungimento|punteggio) (?:piu |meno )?"
+    r"(?:maggior|minor|alt|bass|elevat)\w*(?! (?:di|del|dell'|della|a|al|all'|alla) ?\d)"
+    r"|\bmaggiormente\b|\bdi piu\b|\bin ordine (?:di|per)\b|\bordinat[eiao] (?:per|secondo)\b"
 )
 # the direction a comparison asks for: 'quali indicatori sono peggiorati?' (both said: none)
 TREND_DOWN = rx(r"\bpeggiorat\w*|\bcalat[oaie]\b|\bscesi\b|\bscese\b|\bdiminuit[oaie]\b|\bin calo\b|\bin discesa\b")
@@ -259,7 +265,7 @@ CUE_STEMS = stem_set(
     "sotto soglia scostamenti scostamento raggiunti mancati avuto avuta avuti ottenuto ottenuta registrato "
     "registrata dice indica vorrei sapere fammi vedere pesato pesata pesati pesate oiv media medio migliorato migliorata migliorati migliorate peggiorato "
     "peggiorata peggiorati peggiorate aumentato aumentata aumentati diminuito diminuita diminuiti cresciuto cresciuta "
-    "cresciuti calato calata calati sceso scesa scesi salito salita saliti"
+    "cresciuti calato calata calati sceso scesa scesi salito salita saliti ordine ordinati ordinate graduatoria"
 )
 
 # the words that ask, as written: a question's typo of one of them is read as it ('targhet')
@@ -273,7 +279,7 @@ modificati cambiati perche migliore peggiore classifica risorse disponibili sost
 
 # every pattern that asks: what the parser counts as understood (its confidence)
 ALL: tuple[re.Pattern[str], ...] = (
-    BELOW_TARGET, MET, ABOVE_TARGET, MISSING, BOUND_BETWEEN, BOUND_BELOW, BOUND_ABOVE, TARGET_CHANGED,
+    BELOW_TARGET, MET, ABOVE_TARGET, MISSING, BOUND_BETWEEN, BOUND_BELOW, BOUND_ABOVE, BOUND_EQUAL, TARGET_CHANGED,
     EXPORT, DRAFT, CHECK, EXPLAIN, RANK, COMPARE, LIST, TREE_PLURAL, TABLE_PLURAL, COUNT,
     FINDING, *(p for _, p in MEASURES), *(p for _, p in TABLES), *(p for _, p in TREE_NOUNS), *(p for _, p in GROUP),
     *(p for _, p in SECTION_WORDS), *(p for _, p in FORMATS), THIS_YEAR, SECTION_NUMBER, SUMMARY,

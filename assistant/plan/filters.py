@@ -28,6 +28,8 @@ def read_condition(r) -> tuple[str | None, bool]:
         r.take(cues.CONDITION_WORDS)
         return "below_target", mismatch
     for condition, pattern in (("missing", cues.MISSING), ("above_target", cues.ABOVE_TARGET), ("met", cues.MET)):
+        if condition == "met" and cues.BOUND_EQUAL.search(r.text):
+            continue  # 'raggiunti al 100%': a threshold on the achievement, read next
         if pattern.search(r.text):
             for m in pattern.finditer(r.text):  # the verb and 'target' ask; the plural noun stays the subject
                 cut = re.search(r"\b(?:raggiunt|centrat|rispettat|superat|oltre|sopra|senza|manca|privi|consuntiv|target|"
@@ -46,7 +48,7 @@ def read_bound(r) -> Bound | None:
 
     measured = bool(cues.BOUND_MEASURED.search(r.text))
     measure = "weight" if cues.BOUND_ON_WEIGHT.search(r.text) else "achievement"
-    for pattern in (cues.BOUND_BETWEEN, cues.BOUND_BELOW, cues.BOUND_ABOVE):
+    for pattern in (cues.BOUND_BETWEEN, cues.BOUND_BELOW, cues.BOUND_ABOVE, cues.BOUND_EQUAL):
         m = pattern.search(r.text)
         if m is None:
             continue
@@ -59,6 +61,8 @@ def read_bound(r) -> Bound | None:
         if pattern is cues.BOUND_BETWEEN:
             low, high = sorted(number(v) for v in values)
             return Bound(measure=measure, low=low, high=high, said=said)  # type: ignore[arg-type]
+        if pattern is cues.BOUND_EQUAL:
+            return Bound(measure=measure, low=number(values[0]), high=number(values[0]), said=said)  # type: ignore[arg-type]
         if pattern is cues.BOUND_BELOW:
             return Bound(measure=measure, high=number(values[0]), strict_high=True, said=said)  # type: ignore[arg-type]
         inclusive = said.startswith(("almeno", "non meno")) or "=" in said

@@ -39,7 +39,9 @@ GLOSSARY: tuple[Alias, ...] = (
     _a(r"\bocc\b|sovraindebitament", "organismo composizione crisi sovraindebitamento"),
     _a(r"\bsuap\b", "sportello unico attivita produttive"),
     _a(r"\bier\b", "report ier"),
-    _a(r"tempi (?:medi )?di pagamento|pagamenti? (?:puntual|in ritardo)", "tempestivita pagamenti"),
+    _a(r"tempi (?:medi )?di pagamento|pagamenti? (?:puntual|in ritardo)|\bpag\w* (?:a[il]? |de[il]? |i )?fornitor\w*"
+       r"|\bpagat\w* (?:le |l')?fattur\w*|\bfattur\w* (?:\w+ ){0,2}pagat\w*", "tempestivita pagamenti"),
+    _a(r"lavoro agile|smart.?working|telelavoro", "smart"),
     _a(r"tempi (?:medi )?di attesa", "tempi medi attesa sportelli"),
     # how staff say the indicators' usual measures
     _a(r"\btass[oi] di\b|\bquota di\b|\bin percentuale\b", "percentuale"),

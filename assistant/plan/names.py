@@ -22,6 +22,7 @@ from rapidfuzz import fuzz, process
 
 from .catalog import Catalog, Name
 from .lexicon import STOP, stem, words
+from .model import Ref
 
 # parenthesised administrative tails of titles: '(D1)', '(progetto 20%)', '(art. 67 co.3 ccnl 21/05/2018)'
 _ADMIN = re.compile(r"\((?:[A-Z]\d?(?:-[A-Z])?|progetto[^)]*|art[^)]*|Art[^)]*)\)")
@@ -146,3 +147,31 @@ def best_matches(matches: list[Match], margin: float = 0.08) -> list[Match]:
     if full and len(full) < len(close):
         close = full
     return close
+
+
+def name_ref(m: Match, by: str) -> Ref:
+    return Ref(kind=m.name.kind, code=m.name.code, name=m.name.name, by=by, score=round(m.score, 3))  # type: ignore[arg-type]
+
+
+def another_name(m: Match, said: frozenset[str], refs: tuple[Ref, ...]) -> bool:
+    """A name of the same kind as those chosen, not one of them, called by a word still unspent."""
+    return bool(m.matched & said) and any(m.name.kind == f.kind for f in refs) and all(m.name.code != f.code for f in refs)
+
+
+def each_named(tied: list[Match]) -> bool:
+    """Names that tie, each called by a word of its own ('il diritto annuale e i diritti di
+    segreteria'): the question names them all, not one it leaves to guess."""
+    if len(tied) > 3:
+        return False
+    return all(m.matched - set().union(*(o.matched for o in tied if o is not m)) for m in tied)
+
+
+def prefer_kinds(matches: list[Match], kinds: set[str]) -> list[Match]:
+    """The names of the kinds the question's nouns point to ('l'indicatore sulla customer
+    satisfaction' is an indicator, not the objective with those words), if any fits."""
+    if not matches or not kinds:
+        return matches
+    return [m for m in matches if m.name.kind in kinds] or matches
+
+
+# -- the words that ask ---------------------------------------------------------------------------

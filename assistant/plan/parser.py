@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from rapidfuzz import fuzz, process
 
@@ -24,7 +24,7 @@ from .followup import complete, is_dangling, is_followup, leans_on_items
 from .glossary import expand
 from .lexicon import STOP, stem
 from .model import Act, QuestionPlan, Ref
-from .names import Match, NameIndex, best_matches
+from .names import Match, NameIndex, another_name, best_matches, each_named, name_ref, prefer_kinds
 from .normal import draft_section, normalise
 from .places import leading_place
 
@@ -186,31 +186,40 @@ class PlanParser:
         extra, glossary_kinds = expand(r.text)
         prefer = prefer | glossary_kinds
         said = {w.stem for w in words} | {s for _, added in extra for s in added}
+        spent: set[str] = set()  # the words of the names chosen so far
         for _ in range(3):
-            content = {s for s in said if s not in cues.CUE_STEMS and not s.isdigit()}
-            if not content:
-                return
-            matches = self.index.match(said, content, said & cues.CUE_STEMS)
-            matches = _prefer(matches, prefer) if only is None else [m for m in matches if m.name.kind in only]
-            best = best_matches(matches)
+            best = self._best(said, prefer, only)
+            if best and r.refs and (len(best) > 1 or best[0].score < 0.6):
+                # 'proventi e oneri correnti': the words after the second noun may qualify both (same kind)
+                again = self._best(said | spent, prefer, only, keep=partial(another_name, said=frozenset(said), refs=tuple(r.refs)))
+                best = again if len(again) == 1 else best
             if not best or (strict and best[0].score < 0.75) or (r.refs and best[0].score < 0.6):
                 return
-            if len(best) > 1:
+            if len(best) > 1 and not each_named(best):
                 if not r.refs:
-                    r.candidates = [_ref(m, "fuzzy") for m in best[:6]]
+                    r.candidates = [name_ref(m, "fuzzy") for m in best[:6]]
                 return
-            chosen = best[0]
-            r.refs.append(_ref(chosen, "title"))
-            # the words that called the glossary's words of this name belong to it as well
-            # ('risultato d'esercizio' -> the avanzo line: 'risultato' no longer asks for achievement)
-            called = {s for trigger, added in extra if added & chosen.matched for s in trigger}
-            for w in words:
-                if w.stem in chosen.matched or w.stem in called:
-                    r.blank(w.start, w.end)
-            said -= chosen.matched
-            # the glossary's words this name used are spent ('oneri del personale' -> Personale stays
-            # for the next name when the name chosen was 'Totale oneri correnti')
-            said -= {s for trigger, added in extra if added & chosen.matched or trigger <= chosen.matched for s in added}
+            for chosen in best:
+                spent |= chosen.matched
+                r.refs.append(name_ref(chosen, "title"))
+                # the words that called the glossary's words of this name belong to it as well
+                # ('risultato d'esercizio' -> the avanzo line: 'risultato' no longer asks for achievement)
+                called = {s for trigger, added in extra if added & chosen.matched for s in trigger}
+                for w in words:
+                    if w.stem in chosen.matched or w.stem in called:
+                        r.blank(w.start, w.end)
+                said -= chosen.matched
+                # the glossary's words this name used are spent ('oneri del personale' -> Personale stays
+                # for the next name when the name chosen was 'Totale oneri correnti')
+                said -= {s for trigger, added in extra if added & chosen.matched or trigger <= chosen.matched for s in added}
+
+    def _best(self, said: set[str], prefer: set[str], only: set[str] | None, keep=None) -> list[Match]:
+        content = {s for s in said if s not in cues.CUE_STEMS and not s.isdigit()}
+        if not content:
+            return []
+        matches = [m for m in self.index.match(said, content, said & cues.CUE_STEMS) if keep is None or keep(m)]
+        matches = prefer_kinds(matches, prefer) if only is None else [m for m in matches if m.name.kind in only]
+        return best_matches(matches)
 
     def _words(self, text: str) -> list[_Word]:
         raw = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text)]
@@ -233,10 +242,6 @@ def mentions_camera(text: str) -> bool:
     return any(leading_place(m.group(1)) or cues.ENTE_FOR_SURE.match(m.group(0)) for m in cues.ENTE.finditer(fold(text)))
 
 
-def _ref(m: Match, by: str) -> Ref:
-    return Ref(kind=m.name.kind, code=m.name.code, name=m.name.name, by=by, score=round(m.score, 3))  # type: ignore[arg-type]
-
-
 def _preferred_kinds(folded: str, previous: QuestionPlan | None) -> set[str]:
     """The kinds of names the question's own nouns point to ('l'indicatore ...', 'dell'area ...')."""
     kinds: set[str] = set()
@@ -250,17 +255,6 @@ def _preferred_kinds(folded: str, previous: QuestionPlan | None) -> set[str]:
     if previous is not None and cues.FOLLOWUP_START.search(folded):
         kinds |= previous.ref_kinds()
     return kinds
-
-
-def _prefer(matches: list[Match], kinds: set[str]) -> list[Match]:
-    """The names of the kinds the question's nouns point to ('l'indicatore sulla customer
-    satisfaction' is an indicator, not the objective with those words), if any fits."""
-    if not matches or not kinds:
-        return matches
-    return [m for m in matches if m.name.kind in kinds] or matches
-
-
-# -- the words that ask ---------------------------------------------------------------------------
 
 
 def _group(t: str, folded: str) -> str | None:
@@ -281,8 +275,8 @@ def _read_cues(r: _Reading, **scope) -> QuestionPlan:
     moved = " ".join(scope.pop("moved"))  # 'migliorato', 'calati': taken out before the names
     t = r.text
     act = "check" if mismatch else _act(t, folded, r, condition, scope["years"])
-    if moved and act == "lookup":
-        act = "compare"
+    if moved and act in ("lookup", "rank", "list"):
+        act = "compare"  # 'è peggiorato di più': the comparison of the years names the largest change
     rank = ("worst" if cues.RANK_WORST.search(t) else "best") if act == "rank" else None
     measure = "count" if cues.COUNT.search(t) else next((m for m, p in cues.MEASURES if p.search(t)), None)
     if measure is None and moved:  # 'è migliorato' asks how it went; 'è aumentato' by how much
