@@ -72,7 +72,9 @@ def answer_below_target(ctx: Context) -> Composed:
     table = Table(columns=["Obiettivo", "Indicatore", "Consuntivo", "Target", "Raggiungimento", "Valutazione"], rows=rows)
     if uncaused:
         which = "nessuno di questi scostamenti" if len(uncaused) == len(items) else "gli scostamenti degli obiettivi " + ", ".join(dict.fromkeys(uncaused))
-        lines += ["", f"Causa: [causa da indicare] — nessun passaggio dei documenti del {view.year} spiega {which}."]
+        cause = f"Causa: [causa da indicare] — nessun passaggio dei documenti del {view.year} spiega {which}."
+        # a 'why' is answered first: whether the documents give the cause
+        lines = [cause, ""] + lines if plan.act == "explain" else lines + ["", cause]
     return Composed(intent="below_target", body="\n".join(lines), table=table)
 
 

@@ -249,7 +249,8 @@ FOLLOWUP_CLITIC = rx(
     r"|esportamel[aoei])\b"
 )
 WHY_ONLY = rx(r"^\s*(?:e\s+)?(?:perch[e']?|come mai|per quale motivo|quali (?:sono )?le cause)\W*$")
-NARRATIVE_ONLY = rx(r"^\s*(?:quando|chi|dove|in che data|con quale delibera|fino a quando)\b")
+NARRATIVE_ONLY = rx(r"^\s*(?:quando|chi|dove|in che data|con quale delibera|fino a quando)\b"
+                    r"|^\s*(?:che )?cosa (?:si )?(?:dice|dicono|scrive|racconta|riporta)\b")
 
 # stems of the words that ask rather than name: left out of what a name must explain
 CUE_STEMS = stem_set(
