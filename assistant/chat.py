@@ -257,7 +257,7 @@ class Assistant:
         default = year or docs.default_year()
         named = [y for y in plan.years if y in years]
         tables = plan.subject in ("resource", "intervention")
-        if plan.subject == "financial" or (tables and plan.act in ("check", "compare")):
+        if plan.subject == "financial" or (tables and (plan.act in ("check", "compare") or (plan.years and not named))):
             return default  # the summary of the latest Relazione holds the earlier years as columns
         if plan.subject == "narrative":
             return named[-1] if named else default

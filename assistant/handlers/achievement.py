@@ -104,6 +104,14 @@ def _detail(ctx: Context, nodes: list[NodeScore]) -> Composed:
     for node in nodes:
         weight = book.get(_aid(node, "weight"))
         title = f"{node.code} {w.name(node.title)}"
+        if ctx.plan.measure == "weight" and ctx.plan.subject == "indicator" and node.indicators:
+            # 'gli indicatori dell'obiettivo 2.3: quanto pesano?'
+            lines.append(f"Nel {view.year} i pesi degli indicatori {_THE_OF[node.level]} {title}:")
+            for score in node.indicators:
+                ind = next(i for i in view.report.indicators() if i.key == score.key)
+                lines.append(f"- {w.name(ind.name)}: {w.n(ids.indicator(ind.key, 'weight'))}")
+            lines.append("")
+            continue
         below = _asked_below(ctx, node)
         if ctx.plan.measure == "weight" and below:  # 'gli obiettivi strategici dell'area 3: quanto pesano?'
             lines.append(f"Nel {view.year} i pesi {_WHAT_BELOW[ctx.plan.level or 'strategic']} {_THE_OF[node.level]} {title}:")

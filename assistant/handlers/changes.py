@@ -58,7 +58,15 @@ def plan_years_body(ctx: Context, before: int, after: int) -> str:
              and before in i.targets_by_year and after in i.targets_by_year]
     changed = [i for i in scope if (i.targets_by_year[before].operator, i.targets_by_year[before].value)
                != (i.targets_by_year[after].operator, i.targets_by_year[after].value)]
-    where = (" per " + ", ".join(r.label() for r in refs)) if refs else ""
+    if ctx.plan.trend is not None:  # 'quali target sono più alti nel 2021?': only those that rose (or fell)
+        up = ctx.plan.trend == "up"
+        changed = [i for i in changed if (i.targets_by_year[after].value > i.targets_by_year[before].value) == up]
+    if not changed and len(scope) == 1:  # one indicator asked about: its target, unchanged
+        i = scope[0]
+        return (f"No: nel Piano della performance{synthetic} il target di {w.name(i.name)} è "
+                f"{i.targets_by_year[after].operator} {w.n(ids.plan_target(i.key, after))} nel {after} come nel {before}.")
+    where = (" per " + ", ".join(f"l'indicatore {w.name(r.name)}" if r.kind == "indicator" else r.label()
+                                 for r in refs)) if refs else ""
     total = book.count(ids.count(f"plan-targets:{before}-{after}", view.year), len(scope),
                        f"Indicatori del Piano con un target per il {before} e per il {after}{where}")
     n = book.count(ids.count(f"plan-targets-changed:{before}-{after}", view.year), len(changed),

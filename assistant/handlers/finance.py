@@ -259,11 +259,15 @@ def answer_resources(ctx: Context) -> Composed:
         return Composed(intent="resources", body=f"Per il {view.year} lo store non riporta la tabella delle risorse.")
     wanted = {r.code for r in plan.refs_of("resource")}
     chosen = [r for r in report.resources if r.label in wanted] or list(report.resources)
-    if plan.measure == "change" and len(wanted) == 1:
-        trend = _trend_in_summary(ctx, report, next(iter(wanted)))
+    earlier = [y for y in plan.years if y != report.year]  # the table holds one year; the bilancio several
+    if (plan.measure == "change" or earlier) and len(wanted) == 1:
+        trend = _trend_in_summary(ctx, report, next(iter(wanted)), act="compare" if plan.measure == "change" else "lookup")
         if trend is not None:
             return trend
     lines, rows = [], []
+    if earlier:
+        lines.append(f"La tabella delle risorse riporta solo il {report.year}: per il {', '.join(map(str, earlier))} non ha dati"
+                     + (", e nessuna voce della sintesi di bilancio stampa lo stesso importo." if len(wanted) == 1 else "."))
     if plan.condition in ("over_budget", "under_budget"):
         over = plan.condition == "over_budget"
         side = _side(plan.text)
@@ -299,7 +303,8 @@ def answer_resources(ctx: Context) -> Composed:
     return Composed(intent="resources", body="\n".join(lines), table=table)
 
 
-def _trend_in_summary(ctx: Context, report: Report, label: str | None, table: str = "resources") -> Composed | None:
+def _trend_in_summary(ctx: Context, report: Report, label: str | None, table: str = "resources",
+                      act: str = "compare") -> Composed | None:
     """'Le spese di funzionamento sono aumentate?', 'gli interventi economici sono cresciuti?':
     the resources and interventions tables hold one year; the bilancio line printing the same
     amount holds the trend, so it answers."""
@@ -307,11 +312,12 @@ def _trend_in_summary(ctx: Context, report: Report, label: str | None, table: st
         same_table = (pair.table == RESOURCES_TABLE) == (table == "resources")
         if same_table and (label is None or pair.label == label) and pair.line is not None and pair.same_year:
             ref = Ref(kind="financial", code=pair.line, name=pair.line, by="context")
-            plan = ctx.plan.model_copy(update={"subject": "financial", "refs": (ref,), "act": "compare"})
+            plan = ctx.plan.model_copy(update={"subject": "financial", "refs": (ref,), "act": act})
             answer = answer_financial(replace(ctx, plan=plan))
             which = "della tabella delle risorse" if table == "resources" else "degli interventi economici per obiettivo"
             opening = (f"{ctx.w.name(pair.label)} {which} corrisponde alla voce {ctx.w.name(pair.line)} "
-                       f"della {FINANCIAL_TABLE}, che ne dà l'andamento negli anni.")
+                       f"della {FINANCIAL_TABLE}, che " + ("ne dà l'andamento negli anni." if act == "compare"
+                                                             else "riporta anche gli anni precedenti."))
             intent = "resources" if table == "resources" else "interventions"
             return answer.model_copy(update={"intent": intent, "body": opening + "\n\n" + answer.body})
     return None

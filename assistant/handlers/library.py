@@ -4,10 +4,15 @@ Camere of the store."""
 
 from __future__ import annotations
 
+import re
+
+from ingest.textnorm import fold
+
 from ..plan.catalog import city
 from .base import Composed, Context, Table
 from .registry import handler, when
 
+_ASKS_YEARS = re.compile(r"\bann[oi]\b|\brecent|\bultim|\baggiornat")
 _KIND = {"relazione": "Relazione sulla performance", "piano": "Piano della performance", "consuntivi": "Consuntivi"}
 
 
@@ -27,7 +32,13 @@ def answer_library(ctx: Context) -> Composed:
                      f"caricato il {d.ingested_at:%d/%m/%Y}.")
         rows.append([kind, str(d.year), w.label(d.source_file), w.n(inds), f"{d.ingested_at:%d/%m/%Y}"])
     if ctx.years:
-        lines += ["", "Anni con dati di performance (Relazione o consuntivi): " + ", ".join(str(y) for y in ctx.years) + "."]
+        years = "Anni con dati di performance (Relazione o consuntivi): " + ", ".join(str(y) for y in ctx.years) + "."
+        if _ASKS_YEARS.search(fold(ctx.plan.text)):  # 'a che anno arrivano i dati?': the years first
+            latest = max(ctx.years)
+            basis = next((_KIND[d.kind] for d in docs if d.year == latest and d.kind in ("relazione", "consuntivi")), "")
+            lines = [f"I dati di performance più recenti sono del {latest}" + (f" ({basis})." if basis else ".") + " " + years, ""] + lines
+        else:
+            lines += ["", years]
     others = [city(e) for e in ctx.enti if e != view.ente]
     if others:
         lines.append("Altre Camere nello store: " + ", ".join(others) + ".")

@@ -73,11 +73,12 @@ BOUND_EQUAL = rx(
 BOUND_ON_WEIGHT = rx(r"\bpes[oaie]\b|\bpesano\b|\bpesi\b")
 # a threshold without '%' is one only when the question says what it measures
 BOUND_MEASURED = rx(r"raggiungiment|\bpes[oaie]\b|\bpesano\b|\bpesi\b|\bpunteggio|\bpercentual|\bgrado\b")
-_CHANGE_VERB = r"(?:cambiat|modificat|variat|rivist|spostat|eliminat|abbassat|alzat|ridott|cambi\b|modific|differenz|divers)"
+_CHANGE_VERB = r"(?:cambiat|modificat|variat|rivist|spostat|eliminat|abbassat|alzat|ridott|cambi\b|cambia\b|cambiano|modific|differenz|divers)"
 _CHANGED_THING = r"(?:target|obb?iettiv|indicator|pes[oi]\b|piano\b|progett)"
 TARGET_CHANGED = rx(
     rf"\b{_CHANGE_VERB}\w*\b.{{0,45}}\b{_CHANGED_THING}\w*"
     rf"|\b{_CHANGED_THING}\w*\b.{{0,35}}\b{_CHANGE_VERB}\w*"
+    r"|\btarget\w*\b.{0,35}\b(?:piu alt|piu bass|aumentat|cresciut|diminuit|superior|inferior)\w*"
     r"|\bcambi di target|\brispetto al piano\b|\b(?:tra|fra) (?:il )?piano e (?:la )?relazione"
     r"|\bin corso d'?\s*anno\b|\bsezione 5\b"
 )
@@ -168,6 +169,8 @@ STORE = rx(
     r"\b(?:documenti|file|relazioni|piani)\s+(?:\w+\s+){0,2}?(?:caricat|present|disponibil|archiviat|inserit|importat)\w*"
     r"|\bnello store\b|\bnell'?\s*archivio\b|\bin archivio\b|\bhai caricato\b|\b(?:quali|che) (?:documenti|file)\b"
     r"|\b(?:in|per|su|di) (?:quali|che) anni\b|\b(?:quali|che) (?:anni|annualita|camere|enti)\b(?! \w+ (?:migliorat|peggiorat))"
+    r"|\b(?:dati|documenti|anno|anni) (?:piu )?(?:recent|aggiornat|ultim)\w*|\bultimo anno\b|\bfino a (?:che|quale) anno\b"
+    r"|\b(?:a )?(?:che|quale) anno (?:arrivano|risalgono|si fermano)\b"
 )
 
 # a summary of the year ('riassumi la relazione', 'i numeri principali', 'quadro generale')
