@@ -16,7 +16,7 @@ def answer_indicator(ctx: Context) -> Composed:
     keys = [r.code for r in ctx.plan.refs_of("indicator")]
     found = [i for k in keys for i in report.indicators() if i.key == k]
     if not found:
-        return Composed(intent="indicator", body=_elsewhere(ctx, keys))
+        return Composed(intent="indicator", body=_planned(ctx, keys) or _elsewhere(ctx, keys))
     if ctx.plan.act == "compare" and (ctx.plan.years or ctx.plan.measure not in ("target",)):
         compared = _compare_years(ctx, found)
         if compared is not None:
@@ -29,6 +29,29 @@ def answer_indicator(ctx: Context) -> Composed:
     if len(found) > 4:
         lines.append("Altri indicatori hanno un nome simile: precisa l'obiettivo per vederli.")
     return Composed(intent="indicator", body="\n".join(lines).strip())
+
+
+def _planned(ctx: Context, keys: list[str]) -> str | None:
+    """A target the Piano sets for an indicator the year's data do not measure ('e il target 2021?'
+    of an operational indicator, when the later years hold only the strategic ones)."""
+    plan = ctx.view.plan
+    if plan is None or ctx.plan.measure != "target":
+        return None
+    ind = next((i for i in plan.indicators() if i.key in keys), None)
+    if ind is None:
+        return None
+    asked = ctx.plan.years or (ctx.view.year,)
+    years = [y for y in asked if y in ind.targets_by_year]
+    code = ind.operational_objective or ind.strategic_objective
+    synthetic = " (documento SINTETICO)" if plan.synthetic else ""
+    if not years:
+        held = sorted(ind.targets_by_year)
+        return (f"Il Piano della performance{synthetic} non fissa un target {', '.join(map(str, asked))} per "
+                f"{ctx.w.name(ind.name)} (obiettivo {code}): " + ("; ".join(
+                    f"il target {y} è {ind.targets_by_year[y].operator} {ctx.w.n(ids.plan_target(ind.key, y))}" for y in held)
+                    or "non ne fissa nessuno") + ".")
+    return " ".join(f"Il target {y} di {ctx.w.name(ind.name)} (obiettivo {code}) nel Piano{synthetic} è "
+                    f"{ind.targets_by_year[y].operator} {ctx.w.n(ids.plan_target(ind.key, y))}." for y in years)
 
 
 def _elsewhere(ctx: Context, keys: list[str]) -> str:

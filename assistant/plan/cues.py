@@ -82,6 +82,9 @@ TARGET_CHANGED = rx(
     r"|\bcambi di target|\brispetto al piano\b|\b(?:tra|fra) (?:il )?piano e (?:la )?relazione"
     r"|\bin corso d'?\s*anno\b|\bsezione 5\b"
 )
+# 'la differenza tra consuntivo e target': the gap of a result, not a change of target
+RESULT_GAP = rx(r"\b(?:differenz|scostament|distanz)\w* (?:tra|fra|dal|rispetto al) (?:il |l'\s*)?(?:consuntiv|valore|risultat|target)\w*"
+                r"(?:.{0,25}\b(?:consuntiv|valore|risultat|target)\w*)?")
 # the words a condition uses up: they no longer ask for a measure (the subject nouns stay)
 CONDITION_WORDS = rx(
     rf"\b{_CHANGE_VERB}\w*|\btarget\b|\bsoglia\b|\bpiano\b|\brelazione\b|\bin corso d'?\s*anno\b"

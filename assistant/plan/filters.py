@@ -20,7 +20,10 @@ def read_condition(r) -> tuple[str | None, bool]:
         return "over_budget", mismatch
     if cues.UNDER_BUDGET.search(r.text):
         return "under_budget", mismatch
-    if not mismatch and cues.TARGET_CHANGED.search(r.text):
+    gap = cues.RESULT_GAP.search(r.text)
+    if gap and not re.search(r"consuntiv|valore|risultat", gap.group(0)):
+        gap = None  # 'la differenza tra il target 2020 e il 2021' compares targets
+    if not mismatch and not gap and cues.TARGET_CHANGED.search(r.text):
         r.take(cues.CONDITION_WORDS)
         return "target_changed", mismatch
     if cues.BELOW_TARGET.search(r.text):
