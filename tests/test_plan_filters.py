@@ -110,3 +110,10 @@ def test_a_shared_word_alone_still_asks_which(parser):
 def test_a_change_between_years_is_a_comparison_and_an_order_a_ranking(parser, question, act, trend):
     plan = parser.parse(question)
     assert plan.act == act and plan.trend == trend and not plan.refs
+
+
+def test_indicators_in_the_plural_name_every_indicator_with_the_words(parser):
+    plural = parser.parse("gli indicatori sulle mediazioni")
+    assert len(plural.refs) == 2 and {r.kind for r in plural.refs} == {"indicator"} and not plural.candidates
+    one = parser.parse("che peso ha l'indicatore sulle mediazioni?")  # one indicator asked: which one?
+    assert not one.refs and len(one.candidates) == 2

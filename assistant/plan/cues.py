@@ -138,6 +138,7 @@ LIST = rx(
 )
 # a request's opening verb ('elenca ...', 'mostrami ...'): it asks, it never names ('elenco arbitri')
 OPENING_VERB = rx(r"^\s*(?:mi\s+|ci\s+)?(?:elenca\w*|mostra\w*|dammi|dimmi|fammi vedere|indica\w*|riporta\w*)\b")
+INDICATORS_PLURAL = rx(r"\bindicatori\b|\bkpi\b")
 TREE_PLURAL = rx(r"\b(?:indicatori|obb?iettivi|aree|kpi|scostamenti|pesi|rilievi)\b")
 TABLE_PLURAL = rx(r"\b(?:risorse|spese|dati|proventi|oneri|interventi)\b")
 MISMATCH = rx(r"\bconsuntiv\w*\b.{0,25}\b(?:divers\w*|sbagliat\w*|errat\w*|non corrispond\w*|coerent\w*)")

@@ -197,7 +197,9 @@ class PlanParser:
                 return
             if len(best) > 1 and not each_named(best):
                 if not r.refs:
-                    r.candidates = [name_ref(m, "fuzzy") for m in best[:6]]
+                    # 'gli indicatori di customer satisfaction': every indicator whose name holds the words
+                    r.refs.extend(self._every_indicator(r.text, said, best))
+                    r.candidates = [] if r.refs else [name_ref(m, "fuzzy") for m in best[:6]]
                 return
             for chosen in best:
                 spent |= chosen.matched
@@ -212,6 +214,17 @@ class PlanParser:
                 # the glossary's words this name used are spent ('oneri del personale' -> Personale stays
                 # for the next name when the name chosen was 'Totale oneri correnti')
                 said -= {s for trigger, added in extra if added & chosen.matched or trigger <= chosen.matched for s in added}
+
+    def _every_indicator(self, text: str, said: set[str], tied: list[Match], most: int = 8) -> list[Ref]:
+        """The indicators whose names hold the words the tied names share, when the question asks
+        about indicators in the plural; none when it does not, or fewer than two such names."""
+        if not cues.INDICATORS_PLURAL.search(text):
+            return []
+        shared = frozenset.intersection(*(frozenset(m.matched) for m in tied))
+        content = {s for s in said if s not in cues.CUE_STEMS and not s.isdigit()}
+        pool = [m for m in self.index.match(said, content, said & cues.CUE_STEMS)
+                if m.name.kind == "indicator" and shared and shared <= m.matched]
+        return [name_ref(m, "title") for m in pool[:most]] if len(pool) > 1 else []
 
     def _best(self, said: set[str], prefer: set[str], only: set[str] | None, keep=None) -> list[Match]:
         content = {s for s in said if s not in cues.CUE_STEMS and not s.isdigit()}
