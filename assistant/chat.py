@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from cachetools import LRUCache
 
+from ingest.textnorm import fold
+
 from .answers import Answer, Draft, Session, files_zip
 from .chapters import slug, to_docx, with_unverified_warning
 from .doubts import attach_finding_doubts
@@ -225,7 +227,11 @@ class Assistant:
         ctx = Context(plan=plan, view=view, book=book, w=w, search=self.search,
                       other_year=lambda y: self._other_year(y, ente), draft=lambda s, y: self.draft(s, y, ente),
                       years=tuple(docs.years()), documents=tuple(docs.docs), enti=tuple(enti))
-        return self._finish(question, handler.answer(ctx), view, w, plan)
+        composed = handler.answer(ctx)
+        if len(enti) > 1 and composed.intent not in ("library", "clarify") and fold(city(view.ente)) not in fold(composed.body[:200]):
+            # several Camere in the store: the answer says which one it is about
+            composed = composed.model_copy(update={"body": f"{view.ente} – {composed.body}"})
+        return self._finish(question, composed, view, w, plan)
 
     def _ente(self, question: str, ente: str | None, previous: QuestionPlan | None, enti: list[str]) -> str:
         """The Ente asked about: the Camera the question names, else the option (the app's

@@ -91,3 +91,12 @@ def test_the_store_question_lists_the_camere_and_a_bare_camera_di_is_no_camera(t
     # 'la camera di diritto annuale' names no place: a question on the bilancio line, not a missing Camera
     annual = assistant.ask("quanto ha incassato la camera di diritto annuale nel 2019 a Ravenna?")
     assert "Nello store non ci sono documenti" not in annual.answer
+
+
+def test_with_several_camere_a_place_tells_which_and_the_answer_names_it(two_enti):
+    from assistant.chat import Assistant, passage_search
+
+    assistant = Assistant(two_enti, search=passage_search(two_enti))
+    answer = assistant.ask("com'è andata la digitalizzazione a Forlì nel 2019?")
+    assert answer.ente == "Camera di commercio di Forlì-Cesena" and answer.intent == "achievement" and answer.verified
+    assert answer.answer.startswith("Camera di commercio di Forlì-Cesena – ")  # which Camera, said first

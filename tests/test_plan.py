@@ -87,7 +87,10 @@ def test_the_camera_named_selects_the_ente():
     assert parser.parse("Ravenna: quanti indicatori nel 2019?").ente == "Camera di commercio di Ravenna"
     unknown = parser.parse("la Camera di Ferrara ha raggiunto i target?")
     assert unknown.ente is None and unknown.ente_said == "Ferrara"
-    assert parser.parse("quante imprese a ravenna?").ente is None  # the province, not the Camera
+    # 'a Ravenna' is the province; with several Camere in the store it tells which Camera's documents answer
+    assert parser.parse("quante imprese a ravenna?").ente == "Camera di commercio di Ravenna"
+    alone = PlanParser(Catalog(enti=("Camera di commercio di Ravenna",)))
+    assert alone.parse("quante imprese a ravenna?").ente is None
     assert parser.parse("quanto ha speso Ravenna in interventi economici?").ente == "Camera di commercio di Ravenna"
     assert parser.parse("grado di raggiungimento di forli-cesena").ente == "Camera di commercio di Forlì-Cesena"
 

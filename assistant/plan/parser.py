@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, process
 from ingest.textnorm import fold
 
 from . import cues
-from .catalog import Catalog, city
+from .catalog import Catalog
 from .filters import read_bound, read_condition
 from .followup import complete, is_dangling, is_followup, leans_on_items
 from .glossary import expand
@@ -26,7 +26,7 @@ from .lexicon import STOP, stem
 from .model import Act, QuestionPlan, Ref
 from .names import Match, NameIndex, another_name, best_matches, each_named, name_ref, prefer_kinds
 from .normal import draft_section, normalise
-from .places import leading_place
+from .places import leading_place, read_ente
 
 _WORD = re.compile(r"[a-z0-9]+")
 _DOTTED = re.compile(r"\b(?:[a-z]\.){2,}(?:[a-z]\b)?")
@@ -77,7 +77,7 @@ class PlanParser:
         r = _Reading(folded)
         for m in cues.PLAN_RANGE.finditer(r.text):  # 'Piano 2019-2021' names a document, not years
             r.blank(m.start(1), m.end(1))
-        ente, ente_said = self._ente(r)
+        ente, ente_said = read_ente(r, self.catalog.enti)
         for m in cues.DOCUMENT_TITLE.finditer(r.text):
             r.blank(m.start(1), m.end(1))
         condition, mismatch = read_condition(r)
@@ -110,39 +110,6 @@ class PlanParser:
         return _WORD.sub(fix, folded)
 
     # -- scope -----------------------------------------------------------------------------
-
-    def _ente(self, r: _Reading) -> tuple[str | None, str | None]:
-        said = None
-        for m in cues.ENTE.finditer(r.text):
-            words = []
-            for word in m.group(1).split():  # the city's words, up to the first function word
-                if word in STOP:
-                    break
-                words.append(word)
-            for ente in self.catalog.enti:
-                name = fold(city(ente))
-                if words and fold(" ".join(words)).startswith(name.split()[0].split("-")[0]):
-                    # the Camera's words only: 'ha anomalie' after 'CCIAA di Ravenna' still asks
-                    said_city = re.match(r"\S+(?:\s+\S+){%d}" % (min(len(words), len(name.split())) - 1), m.group(1))
-                    r.blank(m.start(), m.start(1) + (said_city.end() if said_city else len(m.group(1))))
-                    return ente, city(ente)
-            place = leading_place(m.group(1))
-            if place is None and not cues.ENTE_FOR_SURE.match(m.group(0)):
-                continue  # 'la camera di diritto annuale': no place, so no Camera ('diritto annuale' asks)
-            said = said or (place.title() if place else " ".join(words[:2]).title() if words else None)
-        if said is None:  # the city alone ('quanto ha speso Ferrara?'); 'a Ravenna' is the province
-            for ente in self.catalog.enti:
-                m = re.search(rf"(?<!\ba )(?<!\bin )(?<!\bad )(?<!provincia di )\b{re.escape(fold(city(ente)))}\b", r.text)
-                if m:
-                    r.blank(m.start(), m.end())
-                    return ente, city(ente)
-        head = re.match(r"^\s*([a-z][a-z' -]{2,30}?)\s*[:,]", r.text)
-        if head:
-            for ente in self.catalog.enti:
-                if fold(city(ente)) == head.group(1).strip():
-                    r.blank(head.start(1), head.end())
-                    return ente, city(ente)
-        return None, said
 
     def _section(self, r: _Reading) -> str | None:
         for m in r.take(cues.SECTION_NUMBER):

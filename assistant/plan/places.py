@@ -10,6 +10,10 @@ from functools import lru_cache
 
 from ingest.textnorm import fold
 
+from . import cues
+from .catalog import city
+from .lexicon import STOP
+
 _PROVINCES = """
 Agrigento; Alessandria; Ancona; Aosta; Arezzo; Ascoli Piceno; Asti; Avellino; Bari; Barletta-Andria-Trani;
 Belluno; Benevento; Bergamo; Biella; Bologna; Bolzano; Brescia; Brindisi; Cagliari; Caltanissetta;
@@ -52,3 +56,44 @@ def leading_place(folded: str) -> str | None:
         if re.match(rf"{re.escape(name)}(?![a-z])", text):
             return name
     return None
+
+
+def read_ente(r, enti: tuple[str, ...]) -> tuple[str | None, str | None]:
+    """The Camera the question names (the store's name and the words that named it), or only the
+    words of a Camera the store does not hold; the words are blanked out of the reading `r`."""
+    said = None
+    for m in cues.ENTE.finditer(r.text):
+        words = []
+        for word in m.group(1).split():  # the city's words, up to the first function word
+            if word in STOP:
+                break
+            words.append(word)
+        for ente in enti:
+            name = fold(city(ente))
+            if words and fold(" ".join(words)).startswith(name.split()[0].split("-")[0]):
+                # the Camera's words only: 'ha anomalie' after 'CCIAA di Ravenna' still asks
+                said_city = re.match(r"\S+(?:\s+\S+){%d}" % (min(len(words), len(name.split())) - 1), m.group(1))
+                r.blank(m.start(), m.start(1) + (said_city.end() if said_city else len(m.group(1))))
+                return ente, city(ente)
+        place = leading_place(m.group(1))
+        if place is None and not cues.ENTE_FOR_SURE.match(m.group(0)):
+            continue  # 'la camera di diritto annuale': no place, so no Camera ('diritto annuale' asks)
+        said = said or (place.title() if place else " ".join(words[:2]).title() if words else None)
+    if said is None:  # the city alone ('quanto ha speso Ferrara?'); 'a Ravenna' is the province,
+        # unless the store holds several Camere: then 'a Ferrara' can only tell which one
+        several = len(enti) > 1
+        for ente in enti:
+            full = fold(city(ente))  # with several Camere, a part of a merged one's name ('Forlì') too
+            place = "|".join(re.escape(p) for p in [full] + ([w for w in re.split(r"[- ]", full) if len(w) > 3] if several else []))
+            m = re.search(rf"(?<!provincia di )\b(?:{place})\b" if several else
+                          rf"(?<!\ba )(?<!\bin )(?<!\bad )(?<!provincia di )\b(?:{place})\b", r.text)
+            if m:
+                r.blank(m.start(), m.end())
+                return ente, city(ente)
+    head = re.match(r"^\s*([a-z][a-z' -]{2,30}?)\s*[:,]", r.text)
+    if head:
+        for ente in enti:
+            if fold(city(ente)) == head.group(1).strip():
+                r.blank(head.start(1), head.end())
+                return ente, city(ente)
+    return None, said
