@@ -117,3 +117,17 @@ def test_indicators_in_the_plural_name_every_indicator_with_the_words(parser):
     assert len(plural.refs) == 2 and {r.kind for r in plural.refs} == {"indicator"} and not plural.candidates
     one = parser.parse("che peso ha l'indicatore sulle mediazioni?")  # one indicator asked: which one?
     assert not one.refs and len(one.candidates) == 2
+
+
+def test_a_question_of_only_asking_words_leans_on_the_conversation(parser):
+    scoped = parser.parse("quanti indicatori ha l'obiettivo 1.3?")
+    below = parser.parse("quanti sono sotto target nel 2020?", scoped)
+    assert below.followup and [r.key() for r in below.refs] == ["strategic:1.3"] and below.condition == "below_target"
+    which = parser.parse("quali?", below)
+    assert which.followup and which.condition == "below_target" and which.years == (2020,)
+    only = parser.parse("solo quelli dell'area 2", parser.parse("mostrami gli scostamenti del 2020"))
+    assert [r.key() for r in only.refs] == ["area:2"] and only.condition == "below_target" and only.years == (2020,)
+    # words of its own: a new question, not the previous one's
+    assert not parser.parse("chi è il segretario generale?", scoped).followup
+    draft = parser.parse("scrivi le azioni correttive", parser.parse("mostrami gli scostamenti del 2020"))
+    assert draft.act == "draft" and draft.years == (2020,)

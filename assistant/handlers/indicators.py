@@ -104,7 +104,8 @@ def indicator_sentence(ctx: Context, ind: Indicator) -> str:
     k, code = ind.key, ind.operational_objective or ind.strategic_objective
     name = f"{w.name(ind.name)} (obiettivo {code})"
     actual, target, ach = (book.get(ids.indicator(k, f)) for f in ("actual", "target", "achievement"))
-    target_year = next((y for y in plan.years if y != view.year and y in ind.targets_by_year), None)
+    target_year = None if plan.act == "explain" else next(  # a 'why' is about the result, not a later target
+        (y for y in plan.years if y != view.year and y in ind.targets_by_year), None)
     if target_year is not None:
         t = ind.targets_by_year[target_year]
         return f"Il target {target_year} di {name} nel Piano è {t.operator} {w.n(ids.indicator(k, f'target{target_year}'))}."

@@ -250,7 +250,7 @@ ENTE = rx(
 # the words that name a Camera whatever follows ('Camera di commercio di X', 'CCIAA di X'); after a
 # bare 'camera di' only a place names one (see `places`)
 ENTE_FOR_SURE = rx(r"camera\s+di\s+commercio|cciaa|c\.c\.i\.a\.a|ente camerale")
-FOLLOWUP_START = rx(r"^\s*(?:e|ed|ma|invece|anche|mentre|allora|quindi|piuttosto)\b")
+FOLLOWUP_START = rx(r"^\s*(?:e|ed|ma|invece|anche|mentre|allora|quindi|piuttosto|solo|soltanto|tra questi|di questi|quell[ie]|quest[ie])\b")
 FOLLOWUP_CLITIC = rx(
     r"\b(?:fammene|fanne|fammela|scrivila|scrivimela|preparamela|esportal[aoei]|scarical[aoei]|mandamela"
     r"|esportamel[aoei])\b"

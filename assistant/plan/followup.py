@@ -25,7 +25,16 @@ def is_followup(folded: str, plan: QuestionPlan) -> bool:
     bare = not (plan.refs or plan.measure or plan.condition or plan.candidates) and plan.subject in (None, "narrative")
     if short and bare and plan.act in ("draft", "export"):
         return True
-    return len(folded.split()) <= 6 and _unscoped(plan)
+    return (len(folded.split()) <= 6 and _unscoped(plan)) or (short and _anaphoric(plan))
+
+
+def _anaphoric(plan: QuestionPlan) -> bool:
+    """'quale ha il raggiungimento più basso?', 'quanti sono sotto target?', 'quali?': every word
+    asks (the parser understood it all) and none names what it is about (no item, no Camera, no
+    noun such as 'indicatori'): in a conversation, it is asked of the previous question's items.
+    'chi è il segretario generale?' has words of its own: a new question."""
+    return (plan.confidence >= 0.9 and not (plan.refs or plan.candidates or plan.ente or plan.ente_said)
+            and plan.act not in ("draft", "export") and plan.subject != "store" and not _says_subject(plan))
 
 
 def leans_on_items(folded: str, plan: QuestionPlan, previous: QuestionPlan) -> bool:

@@ -96,6 +96,8 @@ class PlanParser:
             raw = complete(previous, raw)
         elif previous is None and is_dangling(folded, raw):
             raw = raw.model_copy(update={"dangling": True})
+        elif previous is not None and raw.act in ("draft", "export") and not raw.years and previous.years:
+            raw = raw.model_copy(update={"years": previous.years})  # 'scrivi le azioni correttive': of the year discussed
         return normalise(raw)
 
     def _spelled(self, folded: str) -> str:
