@@ -82,6 +82,9 @@ TARGET_CHANGED = rx(
     r"|\bcambi di target|\brispetto al piano\b|\b(?:tra|fra) (?:il )?piano e (?:la )?relazione"
     r"|\bin corso d'?\s*anno\b|\bsezione 5\b"
 )
+# questions about the method or the checks, which name no item: their words are no name
+NAMES_NOTHING = rx(r"\b(?:sogli[ae]|fasce|scala|criteri) (?:di|della) (?:valutazione|raggiungimento)"
+                   r"|\b(?:cosa|che cosa) (?:deve|devo|dovrebbe|bisogna|occorre) (?:controllare|verificare)")
 # 'la differenza tra consuntivo e target': the gap of a result, not a change of target
 RESULT_GAP = rx(r"\b(?:differenz|scostament|distanz)\w* (?:tra|fra|dal|rispetto al) (?:il |l'\s*)?(?:consuntiv|valore|risultat|target)\w*"
                 r"(?:.{0,25}\b(?:consuntiv|valore|risultat|target)\w*)?")
@@ -101,10 +104,11 @@ EXPORT = rx(
 FORMATS = [("md", rx(r"\bmarkdown\b|\bmd\b|\.md\b")), ("docx", rx(r"\bword\b|\bdocx\b|\.docx\b"))]
 DRAFT = rx(
     r"\bbozz[ae]\b|\bscriv\w*|\bredig\w*|\bprepar\w*|\bgener(?:a|i|are|ami)\b|\bstend\w*"
-    r"|\b(?:un|il) testo\b|\bparagrafo\b|\bfammene\b|\bfanne\b|\bqualcosa (?:sugli|sui|sulla|sul|da mettere)"
+    r"|\b(?:un|il) testo (?:su|sul|sulla|sullo|sui|sugli|per|del|della|da)\b|\bparagrafo\b|\bfammene\b|\bfanne\b|\bqualcosa (?:sugli|sui|sulla|sul|da mettere)"
 )
 CHECK = rx(
     r"\banomali\w*|\bincongruen\w*|\bincoeren\w*|\berror[ei]\b|\bdiscrepan\w*|\bcoerent\w*|\bcorrispond\w*"
+    r"|\b(?:cosa|che cosa) (?:deve|devo|dovrebbe|bisogna|occorre) (?:controllare|verificare)|\bda (?:controllare|verificare)\b"
     r"|\bsenza (?:una )?caus\w*|\btorn(?:a|ano)\b|\bgiust[oaie]\b|\bcorrett[oaie]\b|\bcontroll(?:a|are|ate|i|o)\b|\brilievi\b"
     r"|\bsomm\w*\s+(?:a|al)\s+100|\bsomma\b.{0,60}\b(?:fa|faccia|e|sia|da|dia)\s+100\b"
     r"|\bquadra(?:no)?\b|\bproblem[ai]\b|\bda verificare|(?<!numero di )(?<!quante )(?<!\bn\. )\bverifich\w*|\bincoerenz\w*"
@@ -152,7 +156,7 @@ COUNT = rx(
 MEASURES: list[tuple[str, re.Pattern[str]]] = [
     ("weight", rx(r"\bpes[oaie]\b|\bpesano\b|\bpesi\b|\bpesant\w*")),
     ("algorithm", rx(r"\balgoritm\w*|\bformul[ae]\b|\bcome (?:si )?(?:calcol|misur)\w*|\bcome (?:e'?|viene) (?:calcolat|misurat)\w*"
-                     r"|\b(?:modalita|metodo) di calcolo")),
+                     r"|\b(?:modalita|metodo) di calcolo|\b(?:sogli[ae]|fasce|scala|criteri) (?:di|della) (?:valutazione|raggiungimento)")),
     ("target", rx(r"\btarget\b|\bvalore atteso|\bsoglia\b|\blimite\b|\bobiettivo da raggiungere")),
     ("achievement", rx(
         r"raggiungiment\w*|\braggiunt[oaie]\b|\bcom'?\s*e'?\s*(?:andat|stat)\w*|\bcome\s+(?:e'?|sono)\s+(?:andat|stat)\w*"
@@ -187,7 +191,8 @@ NEGATION = rx(r"\bnon\b")
 
 # -- subjects -------------------------------------------------------------------------------------
 
-FINDING = rx(r"\bsenza (?:una )?caus\w*|\banomali\w*|\bincongruen\w*|\berror[ei]\b|\bdiscrepan\w*|\brilievi\b|\bproblem[ai]\b|\bincoeren\w*")
+FINDING = rx(r"\b(?:cosa|che cosa) (?:deve|devo|dovrebbe|bisogna|occorre) (?:controllare|verificare)|\bda (?:controllare|verificare)\b"
+             r"|\bsenza (?:una )?caus\w*|\banomali\w*|\bincongruen\w*|\berror[ei]\b|\bdiscrepan\w*|\brilievi\b|\bproblem[ai]\b|\bincoeren\w*")
 # the tables an answer reads, by the words that name them
 TABLES: list[tuple[str, re.Pattern[str]]] = [
     ("resource", rx(r"\bpreventiv\w*|\b(?:spes\w*|cost\w*|risorse|import\w*|somm\w*)\s+(?:\w+\s+){0,3}?previst\w*|\bal previsto\b"

@@ -88,7 +88,8 @@ class PlanParser:
         moved = tuple(m.group(0) for m in r.take(cues.TREND_VERB))
         self._codes(r)
         budget = condition in ("over_budget", "under_budget")  # only resource lines have a preventivo
-        self._names(r, {"resource"} if budget else prefer, strict=bool(r.refs), only={"resource"} if budget else None)
+        if not cues.NAMES_NOTHING.search(r.text):
+            self._names(r, {"resource"} if budget else prefer, strict=bool(r.refs), only={"resource"} if budget else None)
         years = tuple(sorted({int(m.group(1)) for m in r.take(cues.YEAR)}))
         raw = _read_cues(r, text=text, years=years, ente=ente, ente_said=ente_said, section=section, folded=folded,
                          condition=condition, mismatch=mismatch, bound=bound, moved=moved)
@@ -117,6 +118,8 @@ class PlanParser:
         for m in r.take(cues.SECTION_NUMBER):
             if m.group(1) in ("1", "2", "3.3", "5"):
                 return m.group(1)
+            if m.group(1) in ("3", "3.1", "3.2", "4"):
+                return "3.3"  # chapter 3 (and 4) of the outline: the chapter drafted from its tables
         return None
 
     def _tables(self, r: _Reading) -> None:
@@ -344,6 +347,8 @@ def _subject(t: str, act: str, measure: str | None, r: _Reading, condition: str 
         return "financial"
     if cues.SUMMARY.search(t) and not (refs or condition or _unexplained(t)) and act not in ("draft", "export", "check"):
         return "ente"  # 'riassumi la relazione 2019': the year at a glance
+    if measure == "algorithm" and cues.ACHIEVEMENT_WORD.search(t) and not refs:
+        return "ente"  # 'come si calcola il raggiungimento (di un indicatore)?', 'le soglie di valutazione': the rules
     if nouns:
         noun = min(nouns)[1]
         if noun != "ente" or measure in ("achievement", "weight", "algorithm") or (not refs and condition is None and act in ("rank", "compare")):
@@ -354,8 +359,6 @@ def _subject(t: str, act: str, measure: str | None, r: _Reading, condition: str 
     if r.candidates:
         return {"area": "area", "strategic": "objective", "operational": "objective", "indicator": "indicator",
                 "financial": "financial", "resource": "resource"}[r.candidates[0].kind]
-    if measure == "algorithm" and cues.ACHIEVEMENT_WORD.search(t):
-        return "ente"  # 'come si calcola il grado di raggiungimento?': the scoring rules
     if measure in ("achievement", "weight") and condition is None and not _unexplained(t):
         return "ente"  # 'com'è andata?' about nothing else: the Ente ('l'occupazione' is the narrative's)
     if condition is not None or measure == "count" or act in ("draft", "export"):
