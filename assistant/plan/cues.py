@@ -68,6 +68,7 @@ BOUND_ABOVE = rx(
 # 'un peso del 50%', 'raggiunti al 100%': the measure named right before the number
 BOUND_EQUAL = rx(
     rf"\b(?:pes[oa]|pesano|raggiungimento|punteggio)\s+(?:pari\s+a(?:l|ll')?|uguale\s+a(?:l|ll')?|del|dell'|di|al|all')\s*{_PCT}"
+    r"|\b(?:pes[oa]|pesano)\s+(\d{1,3}(?:[.,]\d{1,2})?)\s*(%)"
     rf"|\braggiunt[oiae]\s+(?:al|all')\s*{_PCT}"
 )
 BOUND_ON_WEIGHT = rx(r"\bpes[oaie]\b|\bpesano\b|\bpesi\b")
@@ -103,7 +104,7 @@ EXPORT = rx(
 )
 FORMATS = [("md", rx(r"\bmarkdown\b|\bmd\b|\.md\b")), ("docx", rx(r"\bword\b|\bdocx\b|\.docx\b"))]
 DRAFT = rx(
-    r"\bbozz[ae]\b|\bscriv\w*|\bredig\w*|\bprepar\w*|\bgener(?:a|i|are|ami)\b|\bstend\w*"
+    r"\bbozz[ae]\b|\bscriv\w*|\baggiung(?:i|ere|ete)\b|\bredig\w*|\bprepar\w*|\bgener(?:a|i|are|ami)\b|\bstend\w*"
     r"|\b(?:un|il) testo (?:su|sul|sulla|sullo|sui|sugli|per|del|della|da)\b|\bparagrafo\b|\bfammene\b|\bfanne\b|\bqualcosa (?:sugli|sui|sulla|sul|da mettere)"
 )
 CHECK = rx(
@@ -157,9 +158,11 @@ MEASURES: list[tuple[str, re.Pattern[str]]] = [
     ("weight", rx(r"\bpes[oaie]\b|\bpesano\b|\bpesi\b|\bpesant\w*")),
     ("algorithm", rx(r"\balgoritm\w*|\bformul[ae]\b|\bcome (?:si )?(?:calcol|misur)\w*|\bcome (?:e'?|viene) (?:calcolat|misurat)\w*"
                      r"|\b(?:modalita|metodo) di calcolo|\b(?:sogli[ae]|fasce|scala|criteri) (?:di|della) (?:valutazione|raggiungimento)")),
-    ("target", rx(r"\btarget\b|\bvalore atteso|\bsoglia\b|\blimite\b|\bobiettivo da raggiungere")),
+    ("target", rx(r"\btarget\b|\bvalore atteso|\bsoglia\b|\blimite\b|\bobiettivo da raggiungere"
+                  r"|\bprevede il piano\b|\bil piano prevede\b|\bprevist\w* (?:dal|nel) piano\b|\bprogrammat[oaie]\b")),
     ("achievement", rx(
-        r"raggiungiment\w*|\braggiunt[oaie]\b|\bcom'?\s*e'?\s*(?:andat|stat)\w*|\bcome\s+(?:e'?|sono)\s+(?:andat|stat)\w*"
+        r"raggiungiment\w*|\braggiunt[oaie]\b|\bcom'?\s*e'?\s*(?:andat|stat)\w*|\bcom'?\s*(?:era|erano)\b"
+        r"|\bcome (?:era|erano)\b|\bcome\s+(?:e'?|sono)\s+(?:andat|stat)\w*"
         r"|\bandat[oaie] (?:bene|male|peggio|meglio)\b|\bperformance\b|\bpunteggio\b|\brisultat[oi]\b|\bvalutazion\w*|\bmigliorat\w*"
         r"|\bpeggiorat\w*|\bmiglior[ei]\b|\bpeggior[ei]\b|\bpeggio\b|\bmeglio\b|\bha fatto\b|\bclassifica\b")),
     ("change", rx(
@@ -255,6 +258,8 @@ ENTE = rx(
 # the words that name a Camera whatever follows ('Camera di commercio di X', 'CCIAA di X'); after a
 # bare 'camera di' only a place names one (see `places`)
 ENTE_FOR_SURE = rx(r"camera\s+di\s+commercio|cciaa|c\.c\.i\.a\.a|ente camerale")
+# 'e quanti no?', 'e gli altri?': the items the previous question left out
+THE_OTHERS = rx(r"\b(?:quanti|quante|quali|e) no\b|\bgli altri\b|\ble altre\b|\bi restanti\b|\bquelli che no\b")
 FOLLOWUP_START = rx(r"^\s*(?:e|ed|ma|invece|anche|mentre|allora|quindi|piuttosto|solo|soltanto|tra questi|di questi|quell[ie]|quest[ie])\b")
 FOLLOWUP_CLITIC = rx(
     r"\b(?:fammene|fanne|fammela|scrivila|scrivimela|preparamela|esportal[aoei]|scarical[aoei]|mandamela"
@@ -278,7 +283,7 @@ CUE_STEMS = stem_set(
     "sotto soglia scostamenti scostamento raggiunti mancati avuto avuta avuti ottenuto ottenuta registrato "
     "registrata dice indica vorrei sapere fammi vedere pesato pesata pesati pesate oiv media medio migliorato migliorata migliorati migliorate peggiorato "
     "peggiorata peggiorati peggiorate aumentato aumentata aumentati diminuito diminuita diminuiti cresciuto cresciuta "
-    "cresciuti calato calata calati sceso scesa scesi salito salita saliti ordine ordinati ordinate graduatoria"
+    "cresciuti calato calata calati sceso scesa scesi salito salita saliti era erano ordine ordinati ordinate graduatoria"
 )
 
 # the words that ask, as written: a question's typo of one of them is read as it ('targhet')

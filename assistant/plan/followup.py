@@ -9,6 +9,7 @@ from . import cues
 from .model import QuestionPlan
 from .normal import section_for
 
+_OPPOSITE = {"met": "below_target", "below_target": "met"}
 _NATURAL = {"area": "area", "strategic": "objective", "operational": "objective", "indicator": "indicator",
             "financial": "financial", "resource": "resource"}
 
@@ -84,9 +85,12 @@ def complete(previous: QuestionPlan, new: QuestionPlan) -> QuestionPlan:
     years = new.years or previous.years
     if new.years and act == "compare" and previous.years:
         years = tuple(sorted(set(previous.years) | set(new.years)))
+    condition = new.condition or previous.condition or _why_condition(new, previous)
+    if cues.THE_OTHERS.search(fold(new.text)) and condition in _OPPOSITE:  # 'e quanti no?': the others
+        condition = _OPPOSITE[condition]
     return previous.model_copy(update={
         "text": new.text, "act": act, "measure": measure, "subject": subject,
-        "condition": new.condition or previous.condition or _why_condition(new, previous), "refs": refs, "years": years,
+        "condition": condition, "refs": refs, "years": years,
         "this_year": new.this_year or (previous.this_year and not new.years),
         "ente": new.ente or previous.ente, "ente_said": new.ente_said or previous.ente_said, "section": section,
         "rank": new.rank or (previous.rank if act == "rank" else None), "trend": new.trend, "group": new.group or previous.group,

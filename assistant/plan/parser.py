@@ -237,6 +237,8 @@ def _preferred_kinds(folded: str, previous: QuestionPlan | None) -> set[str]:
     for subject, pattern in cues.TABLES:
         if pattern.search(folded):
             kinds |= {"resource": {"resource"}, "financial": {"financial"}, "intervention": {"strategic", "area"}}[subject]
+    if re.search(r"\bindicatori (?:della|del|dell'|dello|degli|delle|di)\b", folded):
+        kinds |= {"strategic", "operational", "area"}  # 'gli indicatori della digitalizzazione': an objective's
     if previous is not None and cues.FOLLOWUP_START.search(folded):
         kinds |= previous.ref_kinds()
     return kinds
