@@ -212,7 +212,8 @@ class Retriever:
             raise RetrievalError("ricerca semantica non disponibile: nessun indice vettoriale configurato")
         position = {catalog.chunks[i].id: i for i in allowed}
         where = _where(filters, sorted({catalog.chunks[i].document_id for i in allowed}),
-                       sorted({catalog.chunks[i].section_number or "" for i in allowed}))
+                       sorted({catalog.chunks[i].section_number or "" for i in allowed}),
+                       sorted({catalog.chunks[i].ente for i in allowed}))
         found = self.index.query(self.index.embed_query(query), min(self.candidates, len(allowed)), where)
         # the where-filter already restricts to the store's documents; the lookup is a second guard
         return [(position[chunk_id], score) for chunk_id, score in found if chunk_id in position]
@@ -245,10 +246,11 @@ def reciprocal_rank_fusion(
     return sorted(scores.items(), key=lambda kv: -kv[1])
 
 
-def _where(filters: SearchFilters, document_ids: list[str], sections: list[str]) -> dict:
+def _where(filters: SearchFilters, document_ids: list[str], sections: list[str], enti: list[str]) -> dict:
+    """The Chroma filter of a search: always names the Enti (the index keeps one collection
+    per Ente and reads only theirs) and the current documents."""
     clauses: list[dict] = [{"document_id": {"$in": document_ids}}]
-    if filters.ente is not None:
-        clauses.append({"ente": filters.ente})
+    clauses.append({"ente": filters.ente} if filters.ente is not None else {"ente": {"$in": enti}})
     if filters.year is not None:
         clauses.append({"year": filters.year})
     if filters.kind is not None:

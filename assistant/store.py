@@ -87,7 +87,9 @@ class IndexWriter(Protocol):
 
     def add(self, chunks: list[Chunk], progress: ProgressFn | None = None) -> None: ...
 
-    def delete(self, document_ids: Iterable[str]) -> None: ...
+    def delete(self, document_ids: Iterable[str], ente: str | None = None) -> None:
+        """Remove those documents' chunks; `ente`, when given, is the Ente they all belong to
+        (the index then looks in that Ente's part only)."""
 
     def document_ids(self, where: dict | None = None) -> set[str]: ...
 
@@ -324,16 +326,16 @@ class Store:
             try:
                 index.add(written, progress=progress)
             except BaseException:
-                _quietly(index.delete, [info.id])
+                _quietly(index.delete, [info.id], info.ente)
                 raise
         try:
             tx.commit()
         except BaseException:
             if index is not None:
-                _quietly(index.delete, [info.id])
+                _quietly(index.delete, [info.id], info.ente)
             raise
         if index is not None and old_ids:
-            _quietly(index.delete, old_ids)
+            _quietly(index.delete, old_ids, info.ente)  # the same Ente, year and kind
         replaced = tuple(old.model_copy(update={"current": False}) for old in demoted)
         return SaveResult(document=info, replaced=replaced, chunks=len(written))
 
@@ -350,7 +352,7 @@ class Store:
             bump(c, info.ente, -1 if info.current else 0)
             tx.commit()
         if index is not None:
-            _quietly(index.delete, [document_id])
+            _quietly(index.delete, [document_id], info.ente)
         with self._lock:
             self._reports.pop(document_id, None)
         return info
@@ -358,15 +360,13 @@ class Store:
     def reconcile(self, index: IndexWriter, report: Report | None = None) -> int:
         """Remove index entries whose document is not in the store; return how many documents.
 
-        With `report`, only the entries of its slot (its sha256, or its Ente, year and kind):
-        what a crash while saving that document could have left. Without, the whole index is
-        listed (a maintenance sweep; an ingestion never does it)."""
+        With `report`, only the entries of its slot within its Ente (its sha256, or its year
+        and kind): what a crash while saving that document could have left. Without, the whole
+        index is listed (a maintenance sweep; an ingestion never does it)."""
         where = None
         if report is not None:
-            where = {"$or": [
-                {"sha256": report.sha256},
-                {"$and": [{"ente": report.ente}, {"year": report.year}, {"kind": report.kind}]},
-            ]}
+            where = {"$and": [{"ente": report.ente}, {"$or": [
+                {"sha256": report.sha256}, {"$and": [{"year": report.year}, {"kind": report.kind}]}]}]}
         found = index.document_ids(where) if where is not None else index.document_ids()
         if not found:
             return 0
@@ -374,7 +374,7 @@ class Store:
             known = set(c.scalars(select(D.id).where(D.id.in_(sorted(found)) & D.current.is_(True))))
         orphans = found - known
         if orphans:
-            index.delete(sorted(orphans))
+            index.delete(sorted(orphans), report.ente if report is not None else None)
         return len(orphans)
 
     def _count_existing(self) -> None:

@@ -86,7 +86,7 @@ def state(data_dir):
     ws = Workspace(Settings(data_dir=data_dir))
     docs = {(d.id, d.source_file) for d in ws.documents()}
     chunks = {c.id for c in ws.store.chunks()}
-    return docs, chunks, set(ws.index.collection.get(include=[])["ids"])
+    return docs, chunks, ws.index.chunk_ids()
 
 
 def test_first_start_loads_the_corpus_then_opens_the_chat(tmp_path, use_data_dir):

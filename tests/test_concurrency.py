@@ -85,7 +85,7 @@ def test_one_session_ingests_while_another_chats(tmp_path):  # long: two threads
     assert sorted(d.source_file for d in docs.values()) == sorted(
         [RELAZIONE_TXT.name, PIANO_TXT.name, CONSUNTIVI_CSV.name])
     sql_chunks = ws.store.chunks()
-    chroma_ids = set(ws.index.collection.get(include=[])["ids"])
+    chroma_ids = ws.index.chunk_ids()
     assert {c.id for c in sql_chunks} == chroma_ids
     assert {c.document_id for c in sql_chunks} <= set(docs)
     for doc in docs.values():

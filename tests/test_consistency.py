@@ -37,7 +37,7 @@ class FailingIndex(ChromaIndex):
 
 def state(ws: Workspace) -> tuple[set[str], set[str], set[str]]:
     """(document ids in SQL, chunk ids in SQL, chunk ids in Chroma)."""
-    chroma = set(ws.index.collection.get(include=[])["ids"])
+    chroma = ws.index.chunk_ids()
     return {d.id for d in ws.store.documents()}, {c.id for c in ws.store.chunks()}, chroma
 
 

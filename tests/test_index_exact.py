@@ -28,7 +28,8 @@ def index(tmp_path):
         ids = [f"doc{d}:{i}" for i in range(40)]
         metas = [{"document_id": f"doc{d}", "ente": f"Ente {d % 3}", "year": 2015 + d,
                   "section_number": str(i % 4)} for i in range(40)]
-        idx.collection.add(ids=ids, embeddings=[_unit(rng) for _ in ids], metadatas=metas, documents=ids)
+        idx.collection(f"Ente {d % 3}", create=True).add(
+            ids=ids, embeddings=[_unit(rng) for _ in ids], metadatas=metas, documents=ids)
     return idx
 
 
@@ -48,13 +49,14 @@ def test_exact_search_equals_chromas_query(index, where):
 
 def test_vectors_are_read_once_per_document_and_forgotten_on_delete(index):
     reads = []
-    get = index.collection.get
-    index.collection.get = lambda **kw: reads.append(kw["where"]) or get(**kw)
-    where = {"document_id": {"$in": ["doc2", "doc5"]}}
+    collection = index.collection("Ente 2")
+    get = collection.get
+    collection.get = lambda **kw: reads.append(kw["where"]) or get(**kw)
+    where = {"$and": [{"document_id": {"$in": ["doc2", "doc5"]}}, {"ente": "Ente 2"}]}
     first = index.query(_unit(random.Random(1)), 5, where)
     assert index.query(_unit(random.Random(1)), 5, where) == first
     assert len(reads) == 1
-    index.delete(["doc2"])
+    index.delete(["doc2"], "Ente 2")
     assert all(not c.startswith("doc2:") for c, _ in index.query(_unit(random.Random(1)), 50, where))
     assert len(reads) == 2  # doc2 read again (it has no chunks now), doc5 still kept
 

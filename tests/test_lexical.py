@@ -101,7 +101,7 @@ def test_ente_year_kind_filters():
 
 
 def test_chroma_where_filter():
-    where = retrieval._where(SearchFilters(ente="E", year=2019, kind="relazione", section="5"), ["d1"], ["5", "5.1"])
+    where = retrieval._where(SearchFilters(ente="E", year=2019, kind="relazione", section="5"), ["d1"], ["5", "5.1"], ["E"])
     assert where == {
         "$and": [
             {"document_id": {"$in": ["d1"]}},
@@ -111,7 +111,9 @@ def test_chroma_where_filter():
             {"section_number": {"$in": ["5", "5.1"]}},
         ]
     }
-    assert retrieval._where(SearchFilters(), ["d1"], []) == {"document_id": {"$in": ["d1"]}}
+    # without an Ente in the filters the Enti of the allowed chunks are named (one collection each)
+    assert retrieval._where(SearchFilters(), ["d1", "d2"], [], ["E", "F"]) == {
+        "$and": [{"document_id": {"$in": ["d1", "d2"]}}, {"ente": {"$in": ["E", "F"]}}]}
 
 
 def test_fusion_settings_default_to_the_measured_constants():

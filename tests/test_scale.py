@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
 from sqlalchemy import event, text
 
 from assistant import retrieval, store as store_module
 from assistant.chunks import chunk_report
+from assistant.retrieval import SearchFilters
 from assistant.settings import Settings
 from assistant.store import REPORT_CACHE, Store
 from assistant.workspace import Workspace
@@ -37,7 +39,7 @@ class RecordingIndex:
     def add(self, chunks, progress=None):
         self.chunks.update({c.id: c.metadata() for c in chunks})
 
-    def delete(self, document_ids):
+    def delete(self, document_ids, ente=None):
         gone = set(document_ids)
         self.chunks = {k: m for k, m in self.chunks.items() if m["document_id"] not in gone}
 
@@ -197,3 +199,80 @@ def test_a_question_reads_the_generation_and_the_enti_once(tmp_path, relazione_t
     assert len([s for s in unpinned if s.startswith("SELECT")]) == 2  # outside a unit of work every call reads
     asked = _statements(ws.store, lambda: assistant.ask(question))
     assert sum("FROM generations" in s for s in asked) <= 2, asked
+
+
+# -- the index: one Chroma collection per Ente ------------------------------------------------
+
+
+def _spy(index) -> list[str]:
+    """Record the Ente of every collection the index opens, and '*' when it lists them all."""
+    touched: list[str] = []
+    collection, list_all = index.collection, index.client.list_collections
+    index.collection = lambda ente, create=False: touched.append(ente) or collection(ente, create)
+    index.client.list_collections = lambda *a, **kw: touched.append("*") or list_all(*a, **kw)
+    return touched
+
+
+@pytest.mark.model
+def test_an_ingestion_touches_only_its_entes_collection(fresh_settings, relazione_txt):
+    ws = Workspace(fresh_settings)
+    parma, lecco = other_ente(relazione_txt, "Parma"), other_ente(relazione_txt, "Lecco")
+    ws.ingest_report(parma)
+    parma_ids = ws.index.collection(parma.ente).get(include=[])["ids"]
+    touched = _spy(ws.index)
+    first = ws.ingest_report(lecco)
+    second = ws.ingest_report(lecco.model_copy(update={"sha256": "1" * 64}))  # replaces the first
+    ws.store.remove(second.document.id, ws.index)
+    assert touched and set(touched) == {lecco.ente}, touched  # never Parma's, never all of them
+    assert ws.index.collection(parma.ente).get(include=[])["ids"] == parma_ids
+    assert ws.index.collection_name(parma.ente) != ws.index.collection_name(lecco.ente)
+    assert ws.index.collection(lecco.ente).count() == 0 and first.chunks > 0
+    assert ws.index.count() == len(parma_ids) == len(ws.store.chunks())
+
+
+@pytest.mark.model
+def test_searches_read_the_collections_of_their_enti(fresh_settings, relazione_txt):
+    ws = Workspace(fresh_settings)
+    parma, lecco = other_ente(relazione_txt, "Parma"), other_ente(relazione_txt, "Lecco", 2018)
+    for report in (parma, lecco):
+        ws.ingest_report(report)
+    touched = _spy(ws.index)
+    question = "perché è stato eliminato il progetto?"
+    for mode in ("dense", "hybrid"):
+        hits = ws.search(question, 8, ente=lecco.ente, mode=mode)
+        assert hits and {h.ente for h in hits} == {lecco.ente}, mode
+    assert set(touched) == {lecco.ente}
+    # without an Ente: both collections, by name (the where names the Enti), never a listing
+    hits = ws.retriever.search(question, 40, SearchFilters(), mode="dense")
+    assert {h.ente for h in hits} == {parma.ente, lecco.ente}
+    assert "*" not in touched and set(touched) == {parma.ente, lecco.ente}
+    assert {h.year for h in ws.retriever.search(question, 8, SearchFilters(year=2018), mode="dense")} == {2018}
+
+
+def test_an_index_of_one_collection_is_moved_into_one_per_ente(tmp_path, relazione_txt):
+    """A store indexed by an earlier release (every chunk in the collection named
+    `chroma_collection`) is moved when the index is opened: the same ids, vectors and
+    metadata, each in its Ente's collection; nothing is embedded again."""
+    from assistant.index import ChromaIndex, chroma_client
+
+    settings = Settings(data_dir=tmp_path / "data")
+    chunks = [c for name in ("Parma", "Lecco") for c in chunk_report(other_ente(relazione_txt, name), name.lower())]
+    vectors = [[float(i % 7), 1.0, float(i % 3)] for i in range(len(chunks))]
+    legacy = chroma_client(settings).get_or_create_collection(
+        settings.chroma_collection, metadata={"hnsw:space": "cosine"}, embedding_function=None)
+    legacy.add(ids=[c.id for c in chunks], embeddings=vectors, metadatas=[c.metadata() for c in chunks],
+               documents=[c.text for c in chunks])
+    index = ChromaIndex(settings, embedder=object())  # no model: nothing to embed
+    names = {c.name for c in index.client.list_collections()}
+    assert settings.chroma_collection not in names
+    assert names == {index.collection_name(e) for e in ("Camera di commercio di Parma", "Camera di commercio di Lecco")}
+    lecco = index.collection("Camera di commercio di Lecco").get(include=["embeddings", "metadatas"])
+    assert sorted(lecco["ids"]) == sorted(c.id for c in chunks if c.document_id == "lecco")
+    assert all(m["ente"] == "Camera di commercio di Lecco" for m in lecco["metadatas"])
+    first = chunks.index(next(c for c in chunks if c.document_id == "lecco"))
+    row = lecco["ids"].index(chunks[first].id)
+    assert list(lecco["embeddings"][row]) == pytest.approx(vectors[first])
+    assert index.document_ids() == {"parma", "lecco"}
+    where = {"$and": [{"document_id": {"$in": ["parma", "lecco"]}}, {"ente": "Camera di commercio di Parma"}]}
+    assert {c.split(":")[0] for c, _ in index.query([1.0, 1.0, 0.0], 5, where)} == {"parma"}
+    assert ChromaIndex(settings, embedder=object()).count() == len(chunks)  # opened again: nothing to move

@@ -57,7 +57,7 @@ class _FailingIndex:
         self.added += [c.document_id for c in chunks[:1]]
         raise RuntimeError("disco pieno")
 
-    def delete(self, document_ids):
+    def delete(self, document_ids, ente=None):
         self.deleted += list(document_ids)
 
     def document_ids(self):
@@ -110,7 +110,7 @@ class SlowIndex:
     def add(self, chunks, progress=None):
         Path(sys.argv[2]).write_text("writing")
         time.sleep(120)
-    def delete(self, ids): pass
+    def delete(self, ids, ente=None): pass
     def document_ids(self): return set()
 
 store = Store(sys.argv[1])
@@ -189,7 +189,7 @@ def test_two_ingestions_of_the_same_report_at_once_leave_one(store_url, relazion
         def add(self, chunks, progress=None):
             time.sleep(1)
 
-        def delete(self, document_ids):
+        def delete(self, document_ids, ente=None):
             pass
 
         def document_ids(self):

@@ -26,7 +26,7 @@ class MemoryIndex:
         for c in chunks:
             self.chunks.setdefault(c.document_id, set()).add(c.id)
 
-    def delete(self, document_ids):
+    def delete(self, document_ids, ente=None):
         for d in document_ids:
             self.chunks.pop(d, None)
 

@@ -17,7 +17,7 @@ class _NoIndex:
     def add(self, chunks, progress=None):
         pass
 
-    def delete(self, document_ids):
+    def delete(self, document_ids, ente=None):
         pass
 
     def document_ids(self, where=None):
