@@ -249,13 +249,13 @@ def test_searches_read_the_collections_of_their_enti(fresh_settings, relazione_t
     assert {h.year for h in ws.retriever.search(question, 8, SearchFilters(year=2018), mode="dense")} == {2018}
 
 
-def test_an_index_of_one_collection_is_moved_into_one_per_ente(tmp_path, relazione_txt):
+def test_an_index_of_one_collection_is_moved_into_one_per_ente(fresh_settings, relazione_txt):
     """A store indexed by an earlier release (every chunk in the collection named
     `chroma_collection`) is moved when the index is opened: the same ids, vectors and
     metadata, each in its Ente's collection; nothing is embedded again."""
     from assistant.index import ChromaIndex, chroma_client
 
-    settings = Settings(data_dir=tmp_path / "data")
+    settings = fresh_settings  # embedded, and a `chroma run` server (its own collection name)
     chunks = [c for name in ("Parma", "Lecco") for c in chunk_report(other_ente(relazione_txt, name), name.lower())]
     vectors = [[float(i % 7), 1.0, float(i % 3)] for i in range(len(chunks))]
     legacy = chroma_client(settings).get_or_create_collection(
@@ -263,7 +263,7 @@ def test_an_index_of_one_collection_is_moved_into_one_per_ente(tmp_path, relazio
     legacy.add(ids=[c.id for c in chunks], embeddings=vectors, metadatas=[c.metadata() for c in chunks],
                documents=[c.text for c in chunks])
     index = ChromaIndex(settings, embedder=object())  # no model: nothing to embed
-    names = {c.name for c in index.client.list_collections()}
+    names = {c.name for c in index.client.list_collections() if c.name.startswith(settings.chroma_collection)}
     assert settings.chroma_collection not in names
     assert names == {index.collection_name(e) for e in ("Camera di commercio di Parma", "Camera di commercio di Lecco")}
     lecco = index.collection("Camera di commercio di Lecco").get(include=["embeddings", "metadatas"])
