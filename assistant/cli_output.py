@@ -5,6 +5,7 @@ commands themselves (`assistant.cli`) only call the workspace and pass results h
 from __future__ import annotations
 
 import json
+import os
 import sys
 from contextlib import contextmanager
 from functools import cache
@@ -14,10 +15,12 @@ import typer
 from pydantic import BaseModel
 
 from ingest.diagnostics import count_of, summary
+from ingest.errors import IngestError
 from ingest.model import STRATEGY_LABELS, Layout
 from ingest.progress import stage_label
 
 from .formats import error_message, number_text, quantity_text
+from .workspace import WorkspaceError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -184,3 +187,21 @@ def layout_table(layout: Layout) -> Table:
         unassigned = "; ".join(f"{u.source.label()}, riga {u.row}: {u.printed}" for u in t.unassigned)
         table.add_row(str(t.number), where, STRATEGY_LABELS[t.strategy], str(t.rows), str(t.columns), unassigned)
     return table
+
+
+@contextmanager
+def errors(verbose: bool = False) -> Iterator[None]:
+    """Known errors -> one line; anything else -> one line too (traceback only with RELAZIONE_DEBUG)."""
+    try:
+        yield
+    except (IngestError, WorkspaceError) as exc:
+        print_details(getattr(exc, "details", ()), verbose)
+        say_error(error_line(exc, verbose=verbose))
+        raise typer.Exit(1) from None
+    except typer.Exit:
+        raise
+    except Exception as exc:  # pragma: no cover - last resort
+        if os.environ.get("RELAZIONE_DEBUG"):
+            raise
+        say_error(error_line(exc))
+        raise typer.Exit(2) from None

@@ -14,22 +14,13 @@ from pathlib import Path
 from typing import Callable
 
 from cachetools import LRUCache
-from pydantic import BaseModel, ConfigDict
 
 from ingest.causes import cause_query, explains
 from ingest.checks import check_report
 from ingest.compare import compare_plan_report
 from ingest.errors import IngestError, NotAPerformanceDocument
 from ingest.files import expand as expand  # re-exported: the CLI and the app list files with it
-from ingest.model import Finding, FindingKind, Layout, Report, Severity
-from ingest.records import (
-    FindingRecord,
-    IndicatorRecord,
-    ObjectiveRecord,
-    finding_record,
-    indicator_record,
-    objective_record,
-)
+from ingest.model import Finding, FindingKind, Report, Severity
 from ingest.scoring import Scorecard, score_report
 from ingest.versions import Comparison
 from ingest.yearview import year_report
@@ -39,63 +30,11 @@ from .retrieval import Hit, RetrievalError, Retriever, SearchFilters, SearchMode
 from .settings import Settings, get_settings
 from .store import DocumentInfo, IndexWriter, SaveResult, Store
 from .versions import guard, pick_version
+from .views import Extraction, IngestOutcome, WorkspaceError, YearView
+
+__all__ = ["Extraction", "IngestOutcome", "Workspace", "WorkspaceError", "YearView", "expand"]
 
 ProgressFn = Callable[[str, int, int], None]
-
-
-class WorkspaceError(Exception):
-    """A request the store cannot answer (no documents, unknown year...), in one Italian sentence."""
-
-
-class YearView(BaseModel):
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True, defer_build=True)
-
-    ente: str
-    year: int
-    basis: str  # 'relazione' or 'piano+consuntivi'
-    report: Report
-    scorecard: Scorecard
-    findings: tuple[Finding, ...]
-    plan: Report | None = None
-    relazione: Report | None = None
-
-    def indicator_records(self, below_target: bool = False) -> list[IndicatorRecord]:
-        out = []
-        for ind in self.report.indicators():
-            score = self.scorecard.indicators[ind.key]
-            if below_target and score.met is not False:
-                continue
-            out.append(indicator_record(self.report, ind, score.pct, score.band))
-        return out
-
-    def objective_tree(self) -> ObjectiveRecord:
-        return objective_record(self.scorecard.root)
-
-    def finding_records(self) -> list[FindingRecord]:
-        return [finding_record(f, self.relazione or self.report, self.plan) for f in self.findings]
-
-
-class Extraction(BaseModel):
-    model_config = ConfigDict(frozen=True, defer_build=True)
-
-    document: dict[str, str | int | bool | list[int]]
-    indicators: list[IndicatorRecord]
-    objectives: ObjectiveRecord
-    findings: list[FindingRecord]
-    layout: Layout | None = None  # the reader, and how it read each table
-
-
-class IngestOutcome(BaseModel):
-    model_config = ConfigDict(frozen=True, defer_build=True)
-
-    path: str
-    document: DocumentInfo
-    replaced: tuple[DocumentInfo, ...]
-    chunks: int
-    problems: int
-    read_warnings: tuple[str, ...] = ()  # what the PDF libraries reported (shown with --verbose)
-    unchanged: bool = False  # the same file was already the current version: nothing written
-    comparison: Comparison | None = None  # against the version it replaced
 
 
 def _pipeline():

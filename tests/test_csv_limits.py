@@ -113,10 +113,10 @@ def piano_dir(tmp_path_factory, piano):
     "anno;obiettivo;indicatore;consuntivo;unita\n2020;1.1;" + "x" * 200_000 + ";1;N.\n",
     "anno;obiettivo\n\x00\x00\x00\x00",
 ])
-def test_csv_errors_are_one_line_never_python_s(piano_dir, tmp_path, content):
+def test_csv_errors_are_one_line_never_python_s(piano_dir, tmp_path, cli, content):
     path = tmp_path / "consuntivi-2020.csv"
     path.write_text(content, encoding="utf-8")
-    result = run_cli("ingest", str(path), env={"RELAZIONE_DATA_DIR": str(piano_dir)})
+    result = cli("ingest", str(path), env={"RELAZIONE_DATA_DIR": str(piano_dir)})  # an exception would raise here
     assert result.returncode == 1
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("Errore: ") and "imprevisto" not in line and not re.search(r"\w+Error\b", line)

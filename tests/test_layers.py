@@ -88,14 +88,14 @@ def _assistant_imports(path) -> set[str]:
 
 
 def test_the_cli_imports_no_ui_module():
-    for name in ("cli.py", "cli_output.py"):
+    for name in ("cli.py", "cli_chat.py", "cli_output.py"):
         assert not _assistant_imports(ROOT / "assistant" / name) & {"ui_data"}, name
         assert not {n for n in _imports(ROOT / "assistant" / name) if n.split(".")[0] in ("streamlit", "app_pages")}
 
 
 # the store side: documents, chunks, index, retrieval, versions (the check before a new
 # version replaces the current one) and the workspace's scored views
-STORE_SIDE = {"store", "store_schema", "versions", "workspace", "index", "retrieval", "chunks", "settings"}
+STORE_SIDE = {"store", "store_schema", "versions", "workspace", "views", "index", "retrieval", "chunks", "settings"}
 
 
 def test_the_store_side_imports_nothing_of_the_answering_side():

@@ -14,7 +14,7 @@ import shutil
 import pytest
 
 from bench.accuracy import FIELDS, expected_value, field_accuracy, same
-from conftest import RELAZIONE_TXT, ROOT, SHARED_LAYOUTS, run_cli
+from conftest import RELAZIONE_TXT, ROOT, SHARED_LAYOUTS
 
 ZOO = ROOT / "tests" / "data" / "layouts"
 # layout -> the strategy its tables are read by
@@ -104,14 +104,14 @@ def test_a_word_file_cites_table_row_and_headings(extracted):
     assert source.label.startswith("tabella ") and ", riga" in source.label and "(" in source.label
 
 
-def test_extract_prints_the_layout():
-    result = run_cli("extract", str(RELAZIONE_TXT), "--format", "json")
+def test_extract_prints_the_layout(cli):
+    result = cli("extract", str(RELAZIONE_TXT), "--format", "json")
     assert result.returncode == 0, result.stderr
     layout = json.loads(result.stdout)["layout"]
     assert layout["reader"] == "text"
     assert {t["strategy"] for t in layout["tables"]} == {"tabs"}
     assert all(t["source"]["line"] for t in layout["tables"])
-    table = run_cli("extract", str(RELAZIONE_TXT), "--format", "table", env={"COLUMNS": "200"})
+    table = cli("extract", str(RELAZIONE_TXT), "--format", "table", env={"COLUMNS": "200"})
     assert table.returncode == 0, table.stderr
     assert "Come sono state lette le tabelle (lettore: text)" in table.stdout
     assert "tabulazioni" in table.stdout

@@ -81,6 +81,7 @@ def test_the_camera_named_in_the_question_selects_the_ente(two_enti):
     assert follow.ente == "Camera di commercio di Forlì-Cesena"
 
 
+@pytest.mark.model  # the fixture indexes both Relazioni with the embedder
 def test_the_store_question_lists_the_camere_and_a_bare_camera_di_is_no_camera(two_enti):
     from assistant.chat import Assistant, passage_search
 
@@ -93,6 +94,7 @@ def test_the_store_question_lists_the_camere_and_a_bare_camera_di_is_no_camera(t
     assert "Nello store non ci sono documenti" not in annual.answer
 
 
+@pytest.mark.model  # the fixture indexes both Relazioni with the embedder
 def test_with_several_camere_a_place_tells_which_and_the_answer_names_it(two_enti):
     from assistant.chat import Assistant, passage_search
 
