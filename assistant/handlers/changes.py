@@ -98,7 +98,8 @@ def target_changes_body(view: YearView, book: FactBook, w: Writer, refs: tuple[R
     `refs` names and to one kind of change when asked ('quali pesi sono cambiati?')."""
     report = view.relazione
     if report is None:
-        return (f"Per il {view.year} non c'è una Relazione nello store: le modifiche ai target si leggono nella "
+        what = "ai pesi" if only == FindingKind.weight_changed else "ai target"
+        return (f"Per il {view.year} non c'è una Relazione nello store: le modifiche {what} si leggono nella "
                 f"sezione 5 della Relazione e nel confronto con il Piano. Carica la Relazione {view.year}.")
     claims = extract_claims(report.sections)
     claim_findings = [f for f in view.findings if f.kind in CLAIM_KINDS and _about(f, refs) and only is None]
