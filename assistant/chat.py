@@ -240,11 +240,11 @@ class Assistant:
         if not enti:
             return self.workspace.ente(None)  # raises: the store is empty
         names = self._parser(None, enti, None)
-        named = names.parse(question) if len(enti) > 1 or mentions_camera(question) else names.empty
-        if named.ente:
-            return named.ente
-        if named.ente_said:
-            raise WorkspaceError(f"Nello store non ci sono documenti della Camera di {named.ente_said}. "
+        named, said, store = names.camera(question) if len(enti) > 1 or mentions_camera(question) else (None, None, False)
+        if named:
+            return named
+        if said:
+            raise WorkspaceError(f"Nello store non ci sono documenti della Camera di {said}. "
                                  f"Camere disponibili: {', '.join(city(e) for e in enti)}.")
         if ente:
             return self._resolve(ente, enti)
@@ -252,7 +252,7 @@ class Assistant:
             return enti[0]
         if previous is not None and previous.ente:
             return previous.ente
-        if named.subject == "store":  # 'quali Camere ci sono?': the answer lists them all
+        if store:  # 'quali Camere ci sono?': the answer lists them all
             return enti[0]
         raise WorkspaceError(f"Di quale Camera? Nello store ci sono {', '.join(city(e) for e in enti)}: "
                              f"ripeti la domanda nominandola (ad esempio «la Camera di {city(enti[0])}»).")

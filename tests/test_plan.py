@@ -250,3 +250,15 @@ def test_kpi_codes_and_levels(parser):
     assert (worst.act, worst.rank, worst.level) == ("rank", "worst", "operational")
     heavy = parser.parse("gli obiettivi strategici con peso maggiore")
     assert (heavy.act, heavy.measure, heavy.rank, heavy.level) == ("rank", "weight", "best", "strategic")
+
+
+def test_the_camera_is_read_alone_with_one_pattern_per_store():
+    from assistant.plan.places import _camere
+
+    enti = tuple(f"Camera di commercio di Città{i}" for i in range(199)) + ("Camera di commercio di Forlì-Cesena",)
+    parser = PlanParser(Catalog(enti=enti))
+    assert parser.camera("com'è andata la digitalizzazione a Forlì?") == ("Camera di commercio di Forlì-Cesena", "Forlì-Cesena", False)
+    assert parser.camera("quali Camere ci sono?")[2] and parser.camera("quanto pesa l'area 2?") == (None, None, False)
+    before = _camere.cache_info().hits
+    parser.camera("la CCIAA di Città7: anomalie?")
+    assert _camere.cache_info().hits == before + 1  # the store's patterns are built once, not per question

@@ -72,6 +72,17 @@ class PlanParser:
     def empty(self) -> QuestionPlan:
         return QuestionPlan(text="")
 
+    def camera(self, text: str) -> tuple[str | None, str | None, bool]:
+        """The Camera a question names (the store's name, or only the words of one the store
+        does not hold) and whether it asks about the store itself ('quali Camere ci sono?'):
+        read without the rest of the plan, to choose whose names to read the question with."""
+        folded = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), fold(text))
+        r = _Reading(folded)
+        for m in cues.PLAN_RANGE.finditer(r.text):
+            r.blank(m.start(1), m.end(1))
+        ente, said = read_ente(r, self.catalog.enti)
+        return ente, said, bool(cues.STORE.search(folded))
+
     def parse(self, text: str, previous: QuestionPlan | None = None) -> QuestionPlan:
         folded = self._spelled(_DOTTED.sub(lambda m: m.group(0).replace(".", ""), fold(text)))
         r = _Reading(folded)

@@ -6,6 +6,7 @@ di commercio di X' always names one, place list or not."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from ingest.textnorm import fold
@@ -58,9 +59,41 @@ def leading_place(folded: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class _Camere:
+    """The Camere of a store, ready to be looked for in a question: each one's folded city, the
+    first word its name starts with, and one pattern of every city (and, with several Camere,
+    every part of a merged one's name: 'Forlì' for Forlì-Cesena) mapped back to the Camera."""
+
+    enti: tuple[str, ...]
+    cities: tuple[str, ...]
+    firsts: tuple[str, ...]
+    places: dict[str, str]  # a folded place -> its Camera
+    bare: re.Pattern[str] | None  # the places alone ('quanto ha speso Ferrara?')
+
+
+@lru_cache(maxsize=64)
+def _camere(enti: tuple[str, ...]) -> _Camere:
+    cities = tuple(fold(city(e)) for e in enti)
+    several = len(enti) > 1
+    places: dict[str, str] = {}
+    for ente, full in zip(enti, cities):
+        places.setdefault(full, ente)
+        for part in re.split(r"[- ]", full) if several else ():
+            if len(part) > 3:
+                places.setdefault(part, ente)
+    alternation = "|".join(re.escape(p) for p in sorted(places, key=len, reverse=True))
+    # 'a Ravenna' is the province, unless the store holds several Camere: then 'a Ferrara' tells which
+    lead = r"(?<!provincia di )" if several else r"(?<!\ba )(?<!\bin )(?<!\bad )(?<!provincia di )"
+    bare = re.compile(rf"{lead}\b({alternation})\b") if places else None
+    firsts = tuple(c.split()[0].split("-")[0] if c else "" for c in cities)
+    return _Camere(enti, cities, firsts, places, bare)
+
+
 def read_ente(r, enti: tuple[str, ...]) -> tuple[str | None, str | None]:
     """The Camera the question names (the store's name and the words that named it), or only the
     words of a Camera the store does not hold; the words are blanked out of the reading `r`."""
+    camere = _camere(tuple(enti))
     said = None
     for m in cues.ENTE.finditer(r.text):
         words = []
@@ -68,9 +101,9 @@ def read_ente(r, enti: tuple[str, ...]) -> tuple[str | None, str | None]:
             if word in STOP:
                 break
             words.append(word)
-        for ente in enti:
-            name = fold(city(ente))
-            if words and fold(" ".join(words)).startswith(name.split()[0].split("-")[0]):
+        said_words = fold(" ".join(words))
+        for ente, name, first in zip(camere.enti, camere.cities, camere.firsts):
+            if words and said_words.startswith(first):
                 # the Camera's words only: 'ha anomalie' after 'CCIAA di Ravenna' still asks
                 said_city = re.match(r"\S+(?:\s+\S+){%d}" % (min(len(words), len(name.split())) - 1), m.group(1))
                 r.blank(m.start(), m.start(1) + (said_city.end() if said_city else len(m.group(1))))
@@ -79,21 +112,15 @@ def read_ente(r, enti: tuple[str, ...]) -> tuple[str | None, str | None]:
         if place is None and not cues.ENTE_FOR_SURE.match(m.group(0)):
             continue  # 'la camera di diritto annuale': no place, so no Camera ('diritto annuale' asks)
         said = said or (place.title() if place else " ".join(words[:2]).title() if words else None)
-    if said is None:  # the city alone ('quanto ha speso Ferrara?'); 'a Ravenna' is the province,
-        # unless the store holds several Camere: then 'a Ferrara' can only tell which one
-        several = len(enti) > 1
-        for ente in enti:
-            full = fold(city(ente))  # with several Camere, a part of a merged one's name ('Forlì') too
-            place = "|".join(re.escape(p) for p in [full] + ([w for w in re.split(r"[- ]", full) if len(w) > 3] if several else []))
-            m = re.search(rf"(?<!provincia di )\b(?:{place})\b" if several else
-                          rf"(?<!\ba )(?<!\bin )(?<!\bad )(?<!provincia di )\b(?:{place})\b", r.text)
-            if m:
-                r.blank(m.start(), m.end())
-                return ente, city(ente)
+    if said is None and camere.bare is not None:  # the city alone ('quanto ha speso Ferrara?')
+        m = camere.bare.search(r.text)
+        if m:
+            r.blank(m.start(), m.end())
+            ente = camere.places[m.group(1)]
+            return ente, city(ente)
     head = re.match(r"^\s*([a-z][a-z' -]{2,30}?)\s*[:,]", r.text)
-    if head:
-        for ente in enti:
-            if fold(city(ente)) == head.group(1).strip():
-                r.blank(head.start(1), head.end())
-                return ente, city(ente)
+    if head and head.group(1).strip() in camere.cities:
+        ente = camere.enti[camere.cities.index(head.group(1).strip())]
+        r.blank(head.start(1), head.end())
+        return ente, city(ente)
     return None, said
