@@ -131,3 +131,11 @@ def test_a_question_of_only_asking_words_leans_on_the_conversation(parser):
     assert not parser.parse("chi è il segretario generale?", scoped).followup
     draft = parser.parse("scrivi le azioni correttive", parser.parse("mostrami gli scostamenti del 2020"))
     assert draft.act == "draft" and draft.years == (2020,)
+
+
+def test_a_target_ranked_is_no_target_change_and_a_told_thing_no_draft(parser):
+    assert parser.parse("quali indicatori hanno il target più alto?").condition is None
+    assert parser.parse("quali target sono più alti nel 2021 rispetto al 2020?").condition == "target_changed"
+    assert parser.parse("dimmi qualcosa sull'area 2").act != "draft"
+    assert parser.parse("scrivimi qualcosa sui risultati").act == "draft"
+    assert parser.parse("quanti indicatori ha ciascuna area?").group == "area"

@@ -53,6 +53,7 @@ MISSING = rx(
     r"|\b(?:consuntiv|target|valor[ei]\b|dat[oi]\b|misur[ae]\b)\w*\s+(?:\w+\s+)?"
     r"(?:mancant\w*|assent\w*|vuot\w*|non (?:indicat|rilevat|compilat|disponibil|inserit|riportat)\w*)"
     r"|\bnon (?:sono )?(?:stat[ie] )?(?:misurat|valutat|rilevat)[ie]\b"
+    r"|\btutt[ie]\b.{0,40}\bhann\w* (?:un |il )?(?:consuntiv|target|valor)\w*"
 )
 # a threshold on a percentage: 'sotto l'80%', 'oltre il 90 %', 'tra 80 e 100', 'peso superiore al 30%'
 _PCT = r"(\d{1,3}(?:[.,]\d{1,2})?)(?![\d.,]\d)\s*(%|per\s*cento)?"
@@ -79,7 +80,8 @@ _CHANGED_THING = r"(?:target|obb?iettiv|indicator|pes[oi]\b|piano\b|progett)"
 TARGET_CHANGED = rx(
     rf"\b{_CHANGE_VERB}\w*\b.{{0,45}}\b{_CHANGED_THING}\w*"
     rf"|\b{_CHANGED_THING}\w*\b.{{0,35}}\b{_CHANGE_VERB}\w*"
-    r"|\btarget\w*\b.{0,35}\b(?:piu alt|piu bass|aumentat|cresciut|diminuit|superior|inferior)\w*"
+    r"|\btarget\w*\b.{0,35}\b(?:aumentat|cresciut|diminuit)\w*"
+    r"|\btarget\w*\b.{0,35}\b(?:piu alt|piu bass|superior|inferior)\w*.{0,30}\b(?:rispetto|che nel|di quell|dell'anno)"
     r"|\bcambi di target|\brispetto al piano\b|\b(?:tra|fra) (?:il )?piano e (?:la )?relazione"
     r"|\bin corso d'?\s*anno\b|\bsezione 5\b"
 )
@@ -105,7 +107,8 @@ EXPORT = rx(
 FORMATS = [("md", rx(r"\bmarkdown\b|\bmd\b|\.md\b")), ("docx", rx(r"\bword\b|\bdocx\b|\.docx\b"))]
 DRAFT = rx(
     r"\bbozz[ae]\b|\bscriv\w*|\baggiung(?:i|ere|ete)\b|\bredig\w*|\bprepar\w*|\bgener(?:a|i|are|ami)\b|\bstend\w*"
-    r"|\b(?:un|il) testo (?:su|sul|sulla|sullo|sui|sugli|per|del|della|da)\b|\bparagrafo\b|\bfammene\b|\bfanne\b|\bqualcosa (?:sugli|sui|sulla|sul|da mettere)"
+    r"|\b(?:un|il) testo (?:su|sul|sulla|sullo|sui|sugli|per|del|della|da)\b|\bparagrafo\b|\bfammene\b|\bfanne\b"
+    r"|(?<!dimmi )(?<!dicci )(?<!raccontami )\bqualcosa (?:sugli|sui|sulla|sul|da mettere)"
 )
 CHECK = rx(
     r"\banomali\w*|\bincongruen\w*|\bincoeren\w*|\berror[ei]\b|\bdiscrepan\w*|\bcoerent\w*|\bcorrispond\w*"
@@ -227,8 +230,9 @@ OBJECTIVE_LEVEL = rx(r"\bobb?iettiv[oi]\s+(operativ[oi]|strategic[oi])\b")
 # 'per area', 'area per area', 'per obiettivo strategico', 'anno per anno' (no article: every one;
 # followed by a name, 'per area Sviluppo del territorio', it names one: see parser._group)
 GROUP: list[tuple[str, re.Pattern[str]]] = [
-    ("area", rx(r"\bper (?:ogni |ciascuna )?area\b(?! \d)|\barea per area\b")),
-    ("objective", rx(r"\bper (?:ogni |ciascun )?obb?iettiv[oi]\b(?! \d)(?!\s+(?:operativ|strategic)\w* \d)|\bobiettivo per obiettivo\b")),
+    ("area", rx(r"\bper (?:ogni |ciascuna )?area\b(?! \d)|\barea per area\b|\b(?:ciascuna|ogni) area\b(?! \d)")),
+    ("objective", rx(r"\bper (?:ogni |ciascun )?obb?iettiv[oi]\b(?! \d)(?!\s+(?:operativ|strategic)\w* \d)|\bobiettivo per obiettivo\b"
+                     r"|\b(?:ciascun|ogni) obb?iettivo\b(?! \d)(?!\s+(?:operativ|strategic)\w* \d)")),
     ("year", rx(r"\banno per anno\b|\bper anno\b")),
 ]
 
