@@ -12,7 +12,7 @@ from assistant.plan.evaluation import load
 from conftest import DATA
 
 CASES = load(DATA / "questions.jsonl")
-MINIMUM = {"dev": 0.95, "held-out": 0.85}
+MINIMUM = {"dev": 1.0, "held-out": 0.85}  # the half developed against must stay all right
 
 pytestmark = pytest.mark.model
 

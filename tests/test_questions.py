@@ -17,7 +17,7 @@ from conftest import CORPUS, DATA
 CASES = load(DATA / "questions.jsonl")
 HALVES = ("dev", "held-out")
 # the parser was developed against the even lines only; the odd half is held out
-MINIMUM = {"dev": 0.95, "held-out": 0.80}
+MINIMUM = {"dev": 1.0, "held-out": 0.80}  # the half developed against must stay all right
 
 
 @pytest.fixture(scope="module")

@@ -154,7 +154,7 @@ def _change(line: FinancialLine, old: Fact, new: Fact, y0: int, y1: int, book: F
 def _share_sentence(chosen: list, year: int, book: FactBook, w: Writer) -> str:
     (a, av, _), (b, bv, _) = chosen
     part, total = dict(av).get(year), dict(bv).get(year)
-    if part is None or total is None or part.value <= 0 or total.value <= 0:
+    if part is None or total is None or is_balance(a) or is_balance(b) or (part.value < 0) != (total.value < 0):
         return ""  # a share of a balance (an avanzo or a disavanzo) means nothing
     if abs(part.value) > abs(total.value):  # the part is the smaller line, whichever was named first
         (a, part), (b, total) = (b, total), (a, part)
