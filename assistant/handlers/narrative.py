@@ -14,8 +14,10 @@ from .base import Composed, Context
 from .indicators import indicator_sentence
 from .registry import handler, when
 
-# words every document of an Ente holds (its name and kind, the title page): they tell no passage apart
-ENTE_WORDS = "camera commercio industria artigianato agricoltura ente cciaa relazione piano documento performance"
+# words every document of an Ente holds (its name and kind, the title page, the names of its
+# parts): they tell no passage apart and name no topic
+ENTE_WORDS = ("camera commercio industria artigianato agricoltura ente cciaa relazione piano documento performance "
+              "sezione capitolo paragrafo pagina allegato trova trovo")
 
 
 @handler("retrieval", when(acts={"explain"}, conditions={"target_changed"}), when(subjects={"narrative"}))

@@ -25,6 +25,7 @@ BELOW_TARGET = rx(
     r"|\bmancat[oaie]\b|\bscostament[a-z]*\b(?!\s+(?:tra|fra)\s+(?:il\s+)?prevent)|\bdeviazion\w*"
     r"|\braggiunt[oaie] (?:solo )?(?:in parte|parzialmente)\b|\bparzialmente raggiunt\w*|\bnon pienamente\b"
     r"|\binferior\w* (?:al|ai) target|\bandat[oaie] male|\bin ritardo\b|\bnon in linea col target"
+    r"|\bnon (?:ha|hanno|e'?|sono) (?:funzionat|andat[oaie] bene)\w*|\bandat[oaie] storto\b"
     r"|\bazion[ei] correttiv\w*|\binterventi correttiv\w*"
 )
 # resource lines against their preventivo: over it ('hanno sforato il preventivo'), or under it
@@ -120,7 +121,7 @@ CHECK = rx(
 EXPLAIN = rx(r"\bperch[e']|\bperche\b|\bcome mai\b|\bper quale motiv|\bcaus[ae]\b|\bmotiv[oi]\b|\bragion[ei]\b")
 RANK = rx(
     r"\bmiglior[ei]\b|\bpeggior[ei]\b|\bclassifica\b|\bgraduatoria\b|\bmassim[oa]\b|\bminim[oa]\b"
-    r"|\b(?:quale?|qual|a quale|chi)\b.*\b(?:piu|meno|peggio|meglio)\b"
+    r"|\b(?:quale?|qual|a quale|chi|dove|in cosa|in che cosa)\b.*\b(?:piu|meno|peggio|meglio)\b"
     r"|\b(?:il|la|i|le|gli) (?:\w+ ){0,3}(?:piu|meno) (?:alt|bass|elevat|pesant)\w*"
     r"|\b(?:con|di|a|ha|hanno|abbia|abbiano) (?:il |un )?(?:peso|raggiungimento|punteggio) (?:piu |meno )?"
     r"(?:maggior|minor|alt|bass|elevat)\w*(?! (?:di|del|dell'|della|a|al|all'|alla) ?\d)"
