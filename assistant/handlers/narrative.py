@@ -33,7 +33,8 @@ def answer_retrieval(ctx: Context) -> Composed:
         return Composed(intent="retrieval", body="Non ho trovato passaggi del documento che rispondano alla domanda.")
     # a 'why' question is answered by the sentence that gives a cause
     focus = " ".join(words) + (" a causa dovuto per effetto motivo" if plan.act == "explain" else "")
-    asked = _content(plan.text) - stem_set(f"{ctx.view.ente} {ENTE_WORDS}")
+    common = stem_set(f"{ctx.view.ente} {ENTE_WORDS}")
+    asked = _content(plan.text) - common
     sharing = [p for p in passages if asked & stem_set(p.text)]
     if asked and not sharing:
         # nearest by meaning but sharing no word: say so rather than quote it as the answer
@@ -42,7 +43,7 @@ def answer_retrieval(ctx: Context) -> Composed:
         if named:
             lines += ["", f"Ne parlano le tabelle del {ctx.view.year}:"]
             lines += [f"- {indicator_sentence(ctx, ind)}" for ind in named]
-        elif (near := [p for p in passages if stem_set(p.text) - stem_set(f"{ctx.view.ente} {ENTE_WORDS} di")]):
+        elif (near := [p for p in passages if stem_set(p.text) - common]):
             passages = near  # not the title page: it names the Camera and nothing else
             lines[0] += (f" Il più vicino per significato ({w.label(passages[0].section) or 'testo'}, "
                          f"{w.at(passages[0].label)}):")
