@@ -235,7 +235,7 @@ def _read_region(region: Region, page: PageContent, after: float) -> PageTable |
     rules = [b for b in page.hrules if b.x0 < columns.x1 and b.x1 > columns.x0 and top - 2 <= b.top <= bottom + 2]
     shades = [b for b in page.shades if b.x0 < columns.x1 and b.x1 > columns.x0 and b.bottom > top - 2 and b.top < bottom + 2]
     cuts = _cuts(rules, shades, columns)
-    bands = _bands(region, cuts, size)
+    bands, moved = _bands(region, cuts, size)
     table = PageTable(top=top, bottom=bottom, x0=columns.x0, x1=columns.x1, strategy="rules" if rules else "words", columns=columns.count, model=columns)
     # the rule closing the last row may stand further below its text than a cell's padding
     # (text centred in a tall row): it still closes the cells merged over the rows above it
@@ -244,13 +244,18 @@ def _read_region(region: Region, page: PageContent, after: float) -> PageTable |
     # least): a rule under the header alone draws no cells
     between = {round((b.top + b.bottom) / 2) for b in rules if top + 1 < (b.top + b.bottom) / 2 < bottom - 1}
     merged = _merged_cells(region, rules + closing, bands, size, page.vocab) if len(between) >= 2 else {}
-    for number, (band_top, band_lines) in enumerate(bands, start=1):
-        cells: list[list[Word]] = [[] for _ in range(columns.count)]
+    grid: list[list[list[Word]]] = [[[] for _ in range(columns.count)] for _ in bands]
+    band_pieces = []
+    for number, (_, band_lines) in enumerate(bands):
         pieces = [(k, p) for k, ln in enumerate(band_lines) for p in columns.pieces(ln.words)]
+        band_pieces.append([(k, p) for k, p in pieces if id(p[1][0]) not in moved])
         for _, (column, words, _spans) in pieces:
-            if (number - 1, column) not in merged:
-                cells[column].extend(words)
-        texts = [cell_text(ws, page.vocab) for ws in cells]
+            row = moved.get(id(words[0]), number)
+            if (row, column) not in merged:
+                grid[row][column].extend(words)
+    for number, (band_top, band_lines) in enumerate(bands, start=1):
+        pieces = band_pieces[number - 1]
+        texts = [cell_text(ws, page.vocab) for ws in grid[number - 1]]
         spanned: list[int] = []
         for (row_index, column), (text, first) in merged.items():
             if row_index == number - 1:
@@ -305,32 +310,125 @@ def _rule_spans_cell(rule: Box, columns: Columns) -> bool:
     return min(rule.x1, right) - max(rule.x0, left) >= 0.5 * (right - left)
 
 
-def _bands(region: Region, cuts: list[float], size: float) -> list[tuple[float, list[Line]]]:
+def _bands(region: Region, cuts: list[float], size: float) -> tuple[list[tuple[float, list[Line]]], dict[int, int]]:
     """The rows: the header as one row, then the data lines between the cuts (each line in the
     stretch that holds its middle: a merged cell's text may cross a cut), and within those at
-    the gaps wider than a cell's line spacing."""
+    the gaps wider than a cell's line spacing, or where cells of the row start again in two
+    columns at least while a cell merged over rows runs on (`_Flow`). Also the words that
+    belong to a row above their line's (by id: the running text of such a merged cell)."""
     rows: list[tuple[float, list[Line]]] = []
     if region.header:
         rows.append((region.header[0].top, list(region.header)))
     lines = region.lines
     if not lines:
-        return rows
+        return rows, {}
     inner = sorted(y for y in cuts if lines[0].top + 1 < y < max(ln.bottom for ln in lines) - 1)
     gap = _row_gap(lines, size, bool(inner))
+    flow = _Flow(region.columns, _cell_break(lines, region.columns, size))
     stretches: dict[int, list[Line]] = {}
     for line in lines:
         stretches.setdefault(bisect.bisect_left(inner, (line.top + line.bottom) / 2), []).append(line)
     for key in sorted(stretches):
         current: list[Line] = []
         reach = 0.0
+        flow.reset()
         for line in stretches[key]:
+            pieces = flow.take(line, len(rows) - 1)
             if current and gap is not None and line.top - reach >= gap:
                 rows.append((current[0].top, current))
                 current = []
+                flow.reset()
+            elif current and flow.starts_again(pieces):
+                rows.append((current[0].top, current))
+                current = []
+                pieces = flow.part(pieces, len(rows) - 1)
             reach = max(reach, line.bottom) if current else line.bottom
             current.append(line)
+            flow.fill(pieces)
         rows.append((current[0].top, current))
-    return rows
+    return rows, flow.moved
+
+
+class _Flow:
+    """The cells of the row being read, column by column, to tell a new row whose cells start
+    under the last ones (a blank wider than a cell's line spacing in two columns at least)
+    while the text of a cell merged over both rows runs on in its column without a break: that
+    text stays in the row where it starts."""
+
+    def __init__(self, columns: Columns, blank: float | None) -> None:
+        self.columns = columns
+        self.blank = blank
+        self.moved: dict[int, int] = {}  # id(word) -> row index
+        self.bottoms: dict[int, float] = {}  # column -> bottom of its text in the current row
+        self.running: dict[int, tuple[float, int]] = {}  # column -> (bottom, row) of merged text
+
+    def reset(self) -> None:
+        self.bottoms, self.running = {}, {}
+
+    def take(self, line: Line, previous: int) -> list[tuple[int, list[Word]]]:
+        """The line's pieces (column, words) that belong to the current row: running text of a
+        merged cell goes to its own row."""
+        out: list[tuple[int, list[Word]]] = []
+        for column, words, _ in self.columns.pieces(line.words):
+            run = self.running.get(column)
+            if run is not None and self.blank is not None and min(w.top for w in words) - run[0] < self.blank:
+                for w in words:
+                    self.moved[id(w)] = run[1]
+                self.running[column] = (max(w.bottom for w in words), run[1])
+                continue
+            self.running.pop(column, None)
+            out.append((column, words))
+        for column, (bottom, _) in list(self.running.items()):
+            if self.blank is None or line.top - bottom >= self.blank:
+                del self.running[column]
+        return out
+
+    def starts_again(self, pieces: list[tuple[int, list[Word]]]) -> bool:
+        if self.blank is None:
+            return False
+        again = {c for c, ws in pieces if c in self.bottoms and min(w.top for w in ws) - self.bottoms[c] >= self.blank}
+        return len(again) >= 2
+
+    def part(self, pieces: list[tuple[int, list[Word]]], row: int) -> list[tuple[int, list[Word]]]:
+        """A new row starts with `pieces`; the text of the last row that runs on without a
+        break (here or on the lines below) is a merged cell's and stays in `row`. The pieces
+        left to the new row."""
+        assert self.blank is not None
+        stay: list[tuple[int, list[Word]]] = []
+        running: dict[int, tuple[float, int]] = {}
+        for column, words in pieces:
+            bottom = self.bottoms.get(column)
+            if bottom is not None and min(w.top for w in words) - bottom < self.blank:
+                for w in words:
+                    self.moved[id(w)] = row
+                running[column] = (max(w.bottom for w in words), row)
+            else:
+                stay.append((column, words))
+        starting = {c for c, _ in stay}
+        self.running = {c: (b, row) for c, b in self.bottoms.items() if c not in starting} | running
+        self.bottoms = {}
+        return stay
+
+    def fill(self, pieces: list[tuple[int, list[Word]]]) -> None:
+        for column, words in pieces:
+            self.bottoms[column] = max(self.bottoms.get(column, 0.0), max(w.bottom for w in words))
+
+
+def _cell_break(lines: list[Line], columns: Columns, size: float) -> float | None:
+    """The blank between two blocks of text in one column: wider than the most common spacing
+    of the lines of a column's text by a fifth of the font size (None: too few lines)."""
+    last: dict[int, float] = {}
+    gaps: list[float] = []
+    for line in lines:
+        for column, words, _ in columns.pieces(line.words):
+            top = min(w.top for w in words)
+            if column in last and top > last[column] - 1:
+                gaps.append(round(top - last[column], 1))
+            last[column] = max(w.bottom for w in words)
+    if len(gaps) < 3:
+        return None
+    leading = Counter(gaps).most_common(1)[0][0]
+    return leading + max(1.0, 0.2 * size)
 
 
 def _row_gap(lines: list[Line], size: float, cut: bool) -> float | None:
