@@ -209,7 +209,7 @@ def _data_lines(
             break
         near = (typical * 1.4 + 0.5) if typical is not None else 0.8 * size
         if columns is not None and not columns.fits(line):
-            if previous is None or gap > near:
+            if previous is None or (gap > near and not _heading_row(lines, j, columns, page, is_header)):
                 break
         if left is not None and out and line.x0 < left - 2.0 and gap > near:
             break  # starts left of every cell, after more than a row's blank: a paragraph
@@ -218,6 +218,26 @@ def _data_lines(
         out.append(line)
         previous = line
     return out
+
+
+def _heading_row(lines: list[Line], j: int, columns: Columns, page: PageContent, is_header: HeaderTest) -> bool:
+    """A line printed across the columns, set apart from the rows above by a rule or shading,
+    that the table's rows follow (after at most two more such lines, packed under it): a
+    heading row inside the table (an area, an objective), not a paragraph after it."""
+    line = lines[j]
+    if line.x0 < columns.x0 - 2.0 or line.x1 > columns.x1 + 2.0:
+        return False
+    if j == 0 or not _separated(lines[j - 1], line, page):
+        return False
+    for k in range(j + 1, min(j + 4, len(lines))):
+        below = lines[k]
+        if below.top - lines[k - 1].bottom > 1.5 * line.size or _anchor(lines, k, is_header, page):
+            return False
+        if _starts_rows(below, columns, False):
+            return True
+        if below.x0 < columns.x0 - 2.0 or below.x1 > columns.x1 + 2.0:
+            return False
+    return False
 
 
 # -- rows and cells ---------------------------------------------------------------------
