@@ -14,6 +14,7 @@ A line that crosses the columns like a paragraph, a larger heading, or a wide bl
 from __future__ import annotations
 
 import bisect
+import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ from .columns import Columns, columns_from_data, columns_from_header, header_cel
 from .geometry import Box, Line, PageContent, Word
 
 HeaderTest = Callable[[list[str]], bool]
+# a cell that starts with an objective's number ('1.2 Digitalizzazione'): data, never a header
+_NUMBERED = re.compile(r"\d+(?:\.\d+)+\.?\s")
 
 
 @dataclass
@@ -139,7 +142,7 @@ def _anchor(lines: list[Line], i: int, is_header: HeaderTest, page: PageContent)
         if after is not None and after.top < max(ln.bottom for ln in band) - 0.25 * after.size:
             continue
         cells = header_cells(band)
-        if len(cells) >= 2 and is_header([c.text for c in cells]):
+        if len(cells) >= 2 and not any(_NUMBERED.match(c.text) for c in cells) and is_header([c.text for c in cells]):
             while i + k < len(lines) and _header_goes_on(lines[i + k - 1], lines[i + k], band, page):
                 k += 1
                 band = lines[i : i + k]
