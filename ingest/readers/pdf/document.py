@@ -10,7 +10,7 @@ from ...model import Loc, TableLayout, UnassignedRow
 from .. import ocr
 from ..blocks import Block, Row
 from .cells import PageTable, Vocabulary, continues_word, vocabulary
-from .columns import Columns
+from .columns import Columns, header_cells
 from .geometry import Line, PageContent, group_lines, page_content
 from .lattice import Grid, lattice_tables
 from .running import running_lines, without_running
@@ -74,15 +74,16 @@ def read_document(pdf, name: str, progress, scanned_ok: bool):
     if scanned:
         return [], [], scanned, chars
 
-    def line_is_header(line: Line) -> bool:
-        return len(line.segments()) >= 2 and is_table_header([" ".join(w.text for w in s) for s in line.segments()])
+    def band_is_header(band: list[Line]) -> bool:
+        cells = header_cells(band)
+        return len(cells) >= 2 and is_table_header([c.text for c in cells])
 
     vocab = vocabulary([p.content.words for p in pages])
     for p in pages:
         p.content.vocab = vocab
         p.lattice = [g.read(vocab) for g in p.grids]
         p.content.words = _free_words(p)
-    running = running_lines([p.content for p in pages], line_is_header)
+    running = running_lines([p.content for p in pages], band_is_header)
     doc = _Document(vocab=vocab)
     for p in pages:
         without_running(p.content, running.get(p.content.number, []))

@@ -5,7 +5,8 @@ A line is running when the same text, digits aside, stands at about the same hei
 or bottom band of at least `MIN_SHARE` of the pages (and of three pages at least), apart from
 the page's other text (a blank gap between them). Found over the whole document, never from a
 file's coordinates. A table's header row repeated on each page is not running text: it is
-recognised as a header, and the lines packed against it are part of it.
+recognised as a header (alone, or with the lines packed against it: a header whose cells wrap
+or are centred at different heights), and the lines packed against it are part of it.
 """
 
 from __future__ import annotations
@@ -36,8 +37,8 @@ def _band(page: PageContent, line: Line) -> tuple[str, float] | None:
     return None
 
 
-def running_lines(pages: list[PageContent], is_header: Callable[[Line], bool]) -> dict[int, list[Line]]:
-    """Per page number, its running lines."""
+def running_lines(pages: list[PageContent], is_header: Callable[[list[Line]], bool]) -> dict[int, list[Line]]:
+    """Per page number, its running lines; `is_header` tells a table's header row from its lines."""
     lines = {p.number: group_lines(p.words) for p in pages}
     hits: dict[tuple[str, str], list[tuple[float, int]]] = defaultdict(list)
     for page in pages:
@@ -50,7 +51,7 @@ def running_lines(pages: list[PageContent], is_header: Callable[[Line], bool]) -
     out: dict[int, list[Line]] = {}
     for page in pages:
         page_lines = lines[page.number]
-        marked = [_is_candidate(page, ln, repeated) and not is_header(ln) for ln in page_lines]
+        marked = [_is_candidate(page, ln, repeated) and not _in_header(page_lines, i, is_header) for i, ln in enumerate(page_lines)]
         running = [ln for i, ln in enumerate(page_lines) if marked[i] and _apart(page_lines, marked, i)]
         if running:
             out[page.number] = running
@@ -77,6 +78,24 @@ def _is_candidate(page: PageContent, line: Line, repeated: dict) -> bool:
         return False
     windows = repeated.get(_key(where[0], line), ())
     return any(lo - 0.01 <= where[1] <= hi + 0.01 for lo, hi in windows)
+
+
+def _in_header(lines: list[Line], i: int, is_header: Callable[[list[Line]], bool]) -> bool:
+    """The line is a table's header row, or one line of it (with up to three lines packed
+    against it, closer than half a line)."""
+    low = high = i
+    while low > 0 and high - low < 3 and _packed(lines[low - 1], lines[low]):
+        low -= 1
+    while high + 1 < len(lines) and high - low < 6 and _packed(lines[high], lines[high + 1]):
+        high += 1
+    return any(
+        is_header(lines[a : b + 1])
+        for a in range(low, i + 1) for b in range(i, min(high, a + 3) + 1)
+    )
+
+
+def _packed(above: Line, below: Line) -> bool:
+    return below.top - above.bottom < 0.5 * min(above.size, below.size)
 
 
 def _apart(lines: list[Line], marked: list[bool], i: int) -> bool:

@@ -207,7 +207,7 @@ def _data_lines(
         if out and _anchor(lines, j, is_header, page):
             break
         gap = line.top - previous.bottom if previous is not None else 0.0
-        typical = statistics.median(row_gaps) if row_gaps else None
+        typical = statistics.median(row_gaps) if len(row_gaps) >= 2 else None  # one blank tells no spacing
         if gap > 2.2 * size or (typical is not None and gap > max(2.0 * typical, 0.8 * size)):
             break
         near = (typical * 1.4 + 0.5) if typical is not None else 0.8 * size
@@ -225,14 +225,14 @@ def _data_lines(
 
 def _heading_row(lines: list[Line], j: int, columns: Columns, page: PageContent, is_header: HeaderTest) -> bool:
     """A line printed across the columns, set apart from the rows above by a rule or shading,
-    that the table's rows follow (after at most two more such lines, packed under it): a
-    heading row inside the table (an area, an objective), not a paragraph after it."""
+    or in bold, that the table's rows follow (after at most four more such lines): a heading
+    row inside the table (an area, an objective), not a paragraph after it."""
     line = lines[j]
     if line.x0 < columns.x0 - 2.0 or line.x1 > columns.x1 + 2.0:
         return False
-    if j == 0 or not _separated(lines[j - 1], line, page):
+    if j == 0 or not (_separated(lines[j - 1], line, page) or all(w.bold for w in line.words)):
         return False
-    for k in range(j + 1, min(j + 4, len(lines))):
+    for k in range(j + 1, min(j + 6, len(lines))):
         below = lines[k]
         if below.top - lines[k - 1].bottom > 1.5 * line.size or _anchor(lines, k, is_header, page):
             return False
