@@ -131,3 +131,84 @@ def test_a_title_printed_across_columns_stays_one_cell():
     cells = left + _words("12 N.", left[-1].x1 + 3.2, 100)
     edge = left[-1].x1 + 1.6
     assert [p[0] for p in Columns((5.0, edge, 200.0), 8.0).pieces(cells)] == [0, 1]
+
+
+def _table(lines: list[list[Word]]):
+    from ingest.readers.pdf.geometry import group_lines
+
+    page = _page(1, lines)
+    return word_tables(page, group_lines(page.words), is_table_header, None, False)
+
+
+_XS = [40, 150, 260, 330, 400, 470]
+_HEADER = ["OBIETTIVO", "INDICATORE", "PESO", "VALORI", "CONSUNTIVO", "TARGET"]
+
+
+def test_a_cell_merged_over_rows_without_rules_keeps_its_text_in_its_first_row():
+    # no rules: the objective's text runs on past its first row (line spacing 9 pt) while the
+    # cells of the next row start again under the first row's (a wider blank in their columns)
+    header = _row(list(zip(_HEADER, _XS)), 100, bold=True)
+    objective = [_words(text, 40, 115 + 9 * k) for k, text in enumerate(["1.3 Orientamento al", "lavoro e alle", "professioni (D4)", "(Prospettiva BSC)"])]
+    row1 = _row(list(zip(["N. soggetti", "50%", "10 N.", "10 N.", ">= 5 N."], _XS[1:])), 115)
+    row1 += _words("coinvolti", 150, 124) + _words("nelle attività", 150, 133)
+    row2 = _row(list(zip(["Percentuale", "50%", "3 N.", "3 N.", ">= 2 N."], _XS[1:])), 147) + _words("attività", 150, 156)
+    row3 = _row(list(zip(["1.4 Sviluppo", "Percentuale di", "100%", "4 N.", "4 N.", ">= 3 N."], _XS)), 175)
+    row3 += _words("soddisfazione", 150, 184)
+    tables, text, _ = _table([header, *objective, row1, row2, row3])
+    assert not text and len(tables) == 1
+    rows = [cells for _, cells in tables[0].rows]
+    assert len(rows) == 4 and rows[3][:2] == ("1.4 Sviluppo", "Percentuale di soddisfazione")
+    assert rows[1] == ("1.3 Orientamento al lavoro e alle professioni (D4) (Prospettiva BSC)", "N. soggetti coinvolti nelle attività", "50%", "10 N.", "10 N.", ">= 5 N.")
+    assert rows[2] == ("", "Percentuale attività", "50%", "3 N.", "3 N.", ">= 2 N.")
+
+
+def test_a_bold_heading_row_across_the_columns_does_not_end_the_table():
+    header = _row(list(zip(_HEADER, _XS)), 100, bold=True)
+    row1 = _row(list(zip(["1.1 Export", "N. imprese", "100%", "10 N.", "10 N.", ">= 5 N."], _XS)), 115)
+    heading = _words("1.2 Digitalizzazione (D2) (Prospettiva BSC: BSC1 - Utenti-imprese-territorio)", 40, 134, bold=True)
+    heading += _words("25%", 470, 134, bold=True)
+    row2 = _row(list(zip(["1.2 Digitalizzazione", "Grado di utilizzo", "100%", "3 N.", "3 N.", ">= 2 N."], _XS)), 146)
+    tables, text, _ = _table([header, row1, heading, row2])
+    assert not text and len(tables) == 1
+    rows = [cells for _, cells in tables[0].rows]
+    assert len(rows) == 4 and rows[2][0].startswith("1.2 Digitalizzazione (D2)") and rows[2][-1] == "25%"
+    assert rows[3][1] == "Grado di utilizzo"
+    # a paragraph in regular type after the table is not a heading row
+    para = _words("Vengono riportati di seguito i risultati raggiunti sugli obiettivi operativi", 40, 134)
+    tables, text, _ = _table([header, row1, para, row2])
+    assert [ln.text for ln in text][:1] == [" ".join(w.text for w in para)]
+
+
+def test_a_data_line_whose_cells_read_like_header_words_does_not_start_a_table():
+    # the first line of a row centred vertically: an indicator named 'Indicatore ...' (wrapped)
+    # beside an objective's number, a line that alone reads like a header ('INDICATORE | ...')
+    names = ["INDICATORE", "OBIETTIVO", "PESO", "VALORI", "CONSUNTIVO", "TARGET"]
+    header = _row(list(zip(names, _XS)), 100, bold=True)
+    row1 = _row(list(zip(["N. imprese", "1.1 Export", "100%", "10 N.", "10 N.", ">= 5 N."], _XS)), 115)
+    row2 = _row([("Indicatore", 40), ("3.2.3.2.1 Progetto", 150)], 134)
+    row2 += _row(list(zip(["tempestività", "ITP", "100%", "-15 N.", "-15 N.", "<= -10 N."], _XS)), 143)
+    row3 = _row(list(zip(["N. fatture", "3.2.3.2.2 Progetto", "100%", "5 N.", "5 N.", "<= 3 N."], _XS)), 162)
+    assert is_table_header(["Indicatore", "3.2.3.2.1 Progetto"])  # what the table parser says alone
+    tables, text, _ = _table([header, row1, row2, row3])
+    assert not text and len(tables) == 1
+    assert [cells[0] for _, cells in tables[0].rows] == ["INDICATORE", "N. imprese", "Indicatore tempestività", "N. fatture"]
+
+
+def test_a_header_centred_on_three_lines_repeated_on_each_page_is_not_running_text():
+    from ingest.readers.pdf.columns import header_cells
+
+    def is_header(band) -> bool:
+        cells = header_cells(band)
+        return len(cells) >= 2 and is_table_header([c.text for c in cells])
+
+    pages = []
+    for n in range(1, 6):
+        pages.append(_page(n, [
+            _row([("Peso", 40), ("Valore", 400), ("Valore", 470)], 43, bold=True),
+            _row([("Indicatori", 150), ("Misure", 330)], 47, bold=True),
+            _row([("%", 40), ("raggiunto", 400), ("atteso", 470)], 51, bold=True),
+            _words(f"Testo della pagina {n} diverso ogni volta", 40, 300 + n * 7),
+        ]))
+    assert running_lines(pages, is_header) == {}
+    # the same lines are running text when nothing tells them from a header
+    assert sorted(running_lines(pages, lambda band: False)) == [1, 2, 3, 4, 5]
