@@ -207,8 +207,10 @@ def _data_lines(
         if out and _anchor(lines, j, is_header, page):
             break
         gap = line.top - previous.bottom if previous is not None else 0.0
-        typical = statistics.median(row_gaps) if len(row_gaps) >= 2 else None  # one blank tells no spacing
-        if gap > 2.2 * size or (typical is not None and gap > max(2.0 * typical, 0.8 * size)):
+        typical = statistics.median(row_gaps) if row_gaps else None
+        # twice the blank between rows ends the table, once that blank is known (one blank,
+        # under a header centred on several lines, may be narrower than the rows')
+        if gap > 2.2 * size or (len(row_gaps) >= 2 and gap > max(2.0 * typical, 0.8 * size)):
             break
         near = (typical * 1.4 + 0.5) if typical is not None else 0.8 * size
         if columns is not None and not columns.fits(line):
