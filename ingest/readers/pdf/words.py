@@ -213,6 +213,8 @@ def _data_lines(
         if gap > 2.2 * size or (len(row_gaps) >= 2 and gap > max(2.0 * typical, 0.8 * size)):
             break
         near = (typical * 1.4 + 0.5) if typical is not None else 0.8 * size
+        if out and gap > near and j + 1 < len(lines) and _anchor(lines, j + 1, is_header, page):
+            break  # further than a row, right above another table's header: that table's title
         if columns is not None and not columns.fits(line):
             if previous is None or (gap > near and not _heading_row(lines, j, columns, page, is_header)):
                 break
