@@ -14,6 +14,7 @@ A line that crosses the columns like a paragraph, a larger heading, or a wide bl
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import statistics
 from collections import Counter
@@ -105,6 +106,11 @@ def _headerless_region(
     data = columns_from_data(run)
     if last is not None and all(last.fits(ln) for ln in run) and _agrees(last, data):
         return Region(last, [], continues=True)
+    if last is not None and at_top:
+        # the rest of the last row overleaf, then the page's text: the lines that fit go on
+        fitting = list(itertools.takewhile(last.fits, run))
+        if fitting and _agrees(last, columns_from_data(fitting)):
+            return Region(last, [], continues=True)
     if data is not None and data.count >= 3:
         return Region(Columns(data.edges, statistics.median([w.size for w in first.words])), [])
     return None
@@ -262,7 +268,7 @@ def _read_region(region: Region, page: PageContent, after: float) -> PageTable |
     rules = [b for b in page.hrules if b.x0 < columns.x1 and b.x1 > columns.x0 and top - 2 <= b.top <= bottom + 2]
     shades = [b for b in page.shades if b.x0 < columns.x1 and b.x1 > columns.x0 and b.bottom > top - 2 and b.top < bottom + 2]
     cuts = _cuts(rules, shades, columns)
-    bands, moved = _bands(region, cuts, size)
+    bands, moved = _bands(region, cuts, size, shades if not rules else [])
     table = PageTable(top=top, bottom=bottom, x0=columns.x0, x1=columns.x1, strategy="rules" if rules else "words", columns=columns.count, model=columns)
     # the rule closing the last row may stand further below its text than a cell's padding
     # (text centred in a tall row): it still closes the cells merged over the rows above it
@@ -337,7 +343,7 @@ def _rule_spans_cell(rule: Box, columns: Columns) -> bool:
     return min(rule.x1, right) - max(rule.x0, left) >= 0.5 * (right - left)
 
 
-def _bands(region: Region, cuts: list[float], size: float) -> tuple[list[tuple[float, list[Line]]], dict[int, int]]:
+def _bands(region: Region, cuts: list[float], size: float, shades: list[Box]) -> tuple[list[tuple[float, list[Line]]], dict[int, int]]:
     """The rows: the header as one row, then the data lines between the cuts (each line in the
     stretch that holds its middle: a merged cell's text may cross a cut), and within those at
     the gaps wider than a cell's line spacing, or where cells of the row start again in two
@@ -355,13 +361,21 @@ def _bands(region: Region, cuts: list[float], size: float) -> tuple[list[tuple[f
     stretches: dict[int, list[Line]] = {}
     for line in lines:
         stretches.setdefault(bisect.bisect_left(inner, (line.top + line.bottom) / 2), []).append(line)
+    previous_key: int | None = None
     for key in sorted(stretches):
         current: list[Line] = []
         reach = 0.0
-        flow.reset()
+        # columns the cuts above this stretch do not cross (a shaded cell merged over rows
+        # goes on past the shading of the row beside it): text there may run on
+        open_columns = _uncut(inner[previous_key:key], shades, region.columns) if previous_key is not None else set()
+        previous_key = key
+        if not open_columns:
+            flow.reset()
         for line in stretches[key]:
             pieces = flow.take(line, len(rows) - 1)
-            if current and gap is not None and line.top - reach >= gap:
+            if not current and open_columns:
+                pieces = flow.part(pieces, len(rows) - 1, open_columns)
+            elif current and gap is not None and line.top - reach >= gap:
                 rows.append((current[0].top, current))
                 current = []
                 flow.reset()
@@ -416,11 +430,15 @@ class _Flow:
         again = {c for c, ws in pieces if c in self.bottoms and min(w.top for w in ws) - self.bottoms[c] >= self.blank}
         return len(again) >= 2
 
-    def part(self, pieces: list[tuple[int, list[Word]]], row: int) -> list[tuple[int, list[Word]]]:
+    def part(self, pieces: list[tuple[int, list[Word]]], row: int, only: set[int] | None = None) -> list[tuple[int, list[Word]]]:
         """A new row starts with `pieces`; the text of the last row that runs on without a
-        break (here or on the lines below) is a merged cell's and stays in `row`. The pieces
-        left to the new row."""
-        assert self.blank is not None
+        break (here or on the lines below; in the columns `only`, when given) is a merged
+        cell's and stays in `row`. The pieces left to the new row."""
+        if self.blank is None:
+            self.reset()
+            return pieces
+        if only is not None:
+            self.bottoms = {c: b for c, b in self.bottoms.items() if c in only}
         stay: list[tuple[int, list[Word]]] = []
         running: dict[int, tuple[float, int]] = {}
         for column, words in pieces:
@@ -439,6 +457,21 @@ class _Flow:
     def fill(self, pieces: list[tuple[int, list[Word]]]) -> None:
         for column, words in pieces:
             self.bottoms[column] = max(self.bottoms.get(column, 0.0), max(w.bottom for w in words))
+
+
+def _uncut(cuts: list[float], shades: list[Box], columns: Columns) -> set[int]:
+    """The columns that no shaded box's edge at these heights crosses (empty without shading:
+    rules and shading across the table part every column)."""
+    if not shades or not cuts:
+        return set()
+    out = set(range(columns.count))
+    for shade in shades:
+        if any(abs(shade.top - y) <= 1.5 or abs(shade.bottom - y) <= 1.5 for y in cuts):
+            for c in list(out):
+                left, right = columns.edges[c], columns.edges[c + 1]
+                if min(shade.x1, right) - max(shade.x0, left) >= 0.5 * (right - left):
+                    out.discard(c)
+    return out
 
 
 def _cell_break(lines: list[Line], columns: Columns, size: float) -> float | None:
