@@ -226,7 +226,7 @@ def _data_lines(
                 break
         if left is not None and out and line.x0 < left - 2.0 and gap > near:
             break  # starts left of every cell, after more than a row's blank: a paragraph
-        if gap > 1.5:
+        if gap > max(1.5, 0.3 * size):  # wider than the spacing of wrapped lines
             row_gaps.append(gap)
         out.append(line)
         previous = line
@@ -356,8 +356,8 @@ def _bands(region: Region, cuts: list[float], size: float, shades: list[Box]) ->
     if not lines:
         return rows, {}
     inner = sorted(y for y in cuts if lines[0].top + 1 < y < max(ln.bottom for ln in lines) - 1)
-    gap = _row_gap(lines, size, bool(inner))
     flow = _Flow(region.columns, _cell_break(lines, region.columns, size))
+    gap = _row_gap(lines, size, bool(inner), flow.blank is not None)
     stretches: dict[int, list[Line]] = {}
     for line in lines:
         stretches.setdefault(bisect.bisect_left(inner, (line.top + line.bottom) / 2), []).append(line)
@@ -450,7 +450,9 @@ class _Flow:
             else:
                 stay.append((column, words))
         starting = {c for c, _ in stay}
-        self.running = {c: (b, row) for c, b in self.bottoms.items() if c not in starting} | running
+        # text merged over more rows than two still runs on in its own row
+        kept = {c: run for c, run in self.running.items() if c not in starting}
+        self.running = kept | {c: (b, row) for c, b in self.bottoms.items() if c not in starting} | running
         self.bottoms = {}
         return stay
 
@@ -476,7 +478,8 @@ def _uncut(cuts: list[float], shades: list[Box], columns: Columns) -> set[int]:
 
 def _cell_break(lines: list[Line], columns: Columns, size: float) -> float | None:
     """The blank between two blocks of text in one column: wider than the most common spacing
-    of the lines of a column's text by a fifth of the font size (None: too few lines)."""
+    of the lines of a column's text by a fifth of the font size (None: too few lines, or no
+    column breaks)."""
     last: dict[int, float] = {}
     gaps: list[float] = []
     for line in lines:
@@ -488,15 +491,17 @@ def _cell_break(lines: list[Line], columns: Columns, size: float) -> float | Non
     if len(gaps) < 3:
         return None
     leading = Counter(gaps).most_common(1)[0][0]
-    return leading + max(1.0, 0.2 * size)
+    blank = leading + max(1.0, 0.2 * size)
+    return blank if any(g >= blank for g in gaps) else None
 
 
-def _row_gap(lines: list[Line], size: float, cut: bool) -> float | None:
+def _row_gap(lines: list[Line], size: float, cut: bool, columns_part: bool = False) -> float | None:
     """The blank that separates rows: wider than the spacing of a cell's wrapped lines (the most
     common gap) by a fifth of the font size. When no gap is that much wider, rows are not told
     apart by spacing alone: with rules or shading to cut them, None; without, every gap wider
     than a cell's line spacing parts rows (every line is a row when all are alike: the parser
-    joins wrapped ones back)."""
+    joins wrapped ones back), unless the lines are packed all along and the columns part rows
+    (`columns_part`: a column's text breaks somewhere)."""
     raw = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if b.top > a.bottom - 1]
     if not raw:
         return None
@@ -511,6 +516,8 @@ def _row_gap(lines: list[Line], size: float, cut: bool) -> float | None:
     # interleaved by vertical centring): rows part at it, wrapped lines of a cell (never
     # further apart than half the type size) do not
     apart = [g for g in raw if g > 0.45 * size]
+    if not apart and columns_part:
+        return None  # lines packed all along (text merged over rows bridges them): columns tell
     return min(apart or raw) - 0.01
 
 
