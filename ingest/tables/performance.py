@@ -73,11 +73,12 @@ class PerformanceTable:
         """A wrapped row's tail. In a table whose header orders the columns otherwise than the
         corpus, one that stands in the header's columns goes on unless its PESO column holds a
         weight (its first cell, an algorithm or a name, starts nothing by itself; a weight
-        outside the PESO column is the tail of a merged objective cell, '... (D5) 25%')."""
+        alone in an objective's column is the tail of its merged cell, '... (D5) 25%')."""
         roles = self.schema.roles if self.schema is not None else ()
         if "weight" in roles and len(row.cells) == len(roles):
             first = next((c for c in row.cells if c), "")
-            return not is_weight(row.cells[roles.index("weight")]) and (is_weight(first) or not starts_row(first))
+            tail = is_weight(first) and all(r == "context" for r, c in zip(roles, row.cells) if c)
+            return not is_weight(row.cells[roles.index("weight")]) and (tail or not starts_row(first))
         return is_continuation(row)
 
     def flush(self) -> None:
