@@ -212,3 +212,15 @@ def test_a_header_centred_on_three_lines_repeated_on_each_page_is_not_running_te
     assert running_lines(pages, is_header) == {}
     # the same lines are running text when nothing tells them from a header
     assert sorted(running_lines(pages, lambda band: False)) == [1, 2, 3, 4, 5]
+
+
+def test_a_dotted_rule_is_one_rule():
+    from ingest.readers.pdf.geometry import Box, dotted_rules
+
+    # a row of 0.53 pt dots every 1.06 pt, a column of them, and dots too far apart or too few
+    row = [Box(50 + 1.06 * k, 50.53 + 1.06 * k, 100.0, 100.53) for k in range(40)]
+    column = [Box(300.0, 300.53, 200 + 1.06 * k, 200.53 + 1.06 * k) for k in range(20)]
+    scattered = [Box(50 + 9.0 * k, 50.53 + 9.0 * k, 400.0, 400.53) for k in range(10)]
+    few = [Box(50 + 1.06 * k, 50.53 + 1.06 * k, 500.0, 500.53) for k in range(3)]
+    rules = dotted_rules(row + column + scattered + few)
+    assert sorted((round(r.x0), round(r.x1), round(r.top), round(r.bottom)) for r in rules) == [(50, 92, 100, 101), (300, 301, 200, 221)]

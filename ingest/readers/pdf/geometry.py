@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 WORD_X_TOLERANCE = 1.5
 # a rule is a line, or a box thinner than this (points): browsers draw borders as thin boxes
 RULE_MAX_THICKNESS = 2.5
+# a box no larger than this (points) is a dot of a dotted or dashed rule when others follow it
+DOT_MAX_SIZE = 1.2
 
 
 @dataclass(frozen=True)
@@ -131,9 +133,12 @@ def page_content(page, number: int) -> PageContent:
     content = PageContent(number, float(page.width), float(page.height), words, nchars=len(page.chars))
     for obj in page.lines:
         _add_rule(content, obj, obj)
+    dots: list[Box] = []
     for rect in page.rects:
         box = _box(rect)
-        if min(box.width, box.height) <= RULE_MAX_THICKNESS:
+        if max(box.width, box.height) <= DOT_MAX_SIZE:
+            dots.append(box)
+        elif min(box.width, box.height) <= RULE_MAX_THICKNESS:
             _add_rule(content, rect, rect)
         else:
             if rect.get("fill") and not _is_white(rect.get("non_stroking_color")):
@@ -141,7 +146,38 @@ def page_content(page, number: int) -> PageContent:
             if rect.get("stroke"):
                 for edge in _rect_edges(rect):
                     _add_rule(content, edge, edge)
+    for rule in dotted_rules(dots):
+        line = _line_object(rule)
+        _add_rule(content, line, line)
     return content
+
+
+def dotted_rules(dots: list[Box]) -> list[Box]:
+    """Dotted or dashed rules, drawn as rows (or columns) of tiny boxes, as one rule each: a
+    run of at least four boxes on one line, each no further from the next than twice its size."""
+    rules: list[Box] = []
+    for horizontal in (True, False):
+        key = (lambda b: (round(b.top, 1), b.x0)) if horizontal else (lambda b: (round(b.x0, 1), b.top))
+        run: list[Box] = []
+        for box in sorted(dots, key=key) + [None]:  # type: ignore[list-item]
+            if run and box is not None:
+                last = run[-1]
+                size = max(last.width, last.height)
+                same = abs(box.top - last.top) <= 0.2 if horizontal else abs(box.x0 - last.x0) <= 0.2
+                gap = box.x0 - last.x1 if horizontal else box.top - last.bottom
+                if same and -0.01 <= gap <= 2 * size + 0.01:
+                    run.append(box)
+                    continue
+            if len(run) >= 4:
+                rules.append(Box(min(b.x0 for b in run), max(b.x1 for b in run), min(b.top for b in run), max(b.bottom for b in run)))
+            run = [box] if box is not None else []
+    return rules
+
+
+def _line_object(box: Box) -> dict:
+    return {"object_type": "line", "x0": box.x0, "x1": box.x1, "top": box.top, "bottom": box.bottom,
+            "doctop": box.top, "width": box.width, "height": box.height,
+            "orientation": "h" if box.width >= box.height else "v"}
 
 
 def _box(obj: dict) -> Box:

@@ -357,7 +357,7 @@ def _bands(region: Region, cuts: list[float], size: float, shades: list[Box]) ->
         return rows, {}
     inner = sorted(y for y in cuts if lines[0].top + 1 < y < max(ln.bottom for ln in lines) - 1)
     flow = _Flow(region.columns, _cell_break(lines, region.columns, size))
-    gap = _row_gap(lines, size, bool(inner), flow.blank is not None)
+    gap = _row_gap(lines, size, bool(inner))
     stretches: dict[int, list[Line]] = {}
     for line in lines:
         stretches.setdefault(bisect.bisect_left(inner, (line.top + line.bottom) / 2), []).append(line)
@@ -495,13 +495,12 @@ def _cell_break(lines: list[Line], columns: Columns, size: float) -> float | Non
     return blank if any(g >= blank for g in gaps) else None
 
 
-def _row_gap(lines: list[Line], size: float, cut: bool, columns_part: bool = False) -> float | None:
+def _row_gap(lines: list[Line], size: float, cut: bool) -> float | None:
     """The blank that separates rows: wider than the spacing of a cell's wrapped lines (the most
     common gap) by a fifth of the font size. When no gap is that much wider, rows are not told
     apart by spacing alone: with rules or shading to cut them, None; without, every gap wider
     than a cell's line spacing parts rows (every line is a row when all are alike: the parser
-    joins wrapped ones back), unless the lines are packed all along and the columns part rows
-    (`columns_part`: a column's text breaks somewhere)."""
+    joins wrapped ones back)."""
     raw = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if b.top > a.bottom - 1]
     if not raw:
         return None
@@ -516,8 +515,6 @@ def _row_gap(lines: list[Line], size: float, cut: bool, columns_part: bool = Fal
     # interleaved by vertical centring): rows part at it, wrapped lines of a cell (never
     # further apart than half the type size) do not
     apart = [g for g in raw if g > 0.45 * size]
-    if not apart and columns_part:
-        return None  # lines packed all along (text merged over rows bridges them): columns tell
     return min(apart or raw) - 0.01
 
 
