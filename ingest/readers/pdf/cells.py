@@ -132,7 +132,7 @@ def continues_word(last: str, first: str, vocab: Vocabulary | frozenset[str] | N
     two halves make a word the document prints whole elsewhere (or its part after a '/' or an
     apostrophe does); or, when it filled the line, they make a word of the language that the
     first half is not (or that half is no word at all, in the language or elsewhere in the
-    document)."""
+    document); or, when it did not, the first half is no word at all and the two make one."""
     if not last[-1:].isalpha() or not first[:1].isalpha():
         return False
     vocab = vocab if vocab is not None else Vocabulary()
@@ -144,11 +144,16 @@ def continues_word(last: str, first: str, vocab: Vocabulary | frozenset[str] | N
     tail = _SEPARATOR_RE.split(first.lower())[0].strip(_PUNCT)
     if len(parts) > 1 and head + tail in vocab:
         return True
-    if not fills or not head:
-        return False  # the next letter would have fit: the line ended at a space
+    if not head:
+        return False
     lexicon = _lexicon()
+    inside = vocab.inside if isinstance(vocab, Vocabulary) else vocab
+    if not fills:
+        # the next letter might have fit (a renderer that breaks a long word where its column
+        # ends while other lines reach further): only a first half that is no word at all,
+        # and halves that make one, are a broken word
+        return head not in lexicon and head not in inside and head + tail in lexicon
     head = head.rsplit("-", 1)[-1]  # 'scuole-imprese' + 'e': the word is the part after the hyphen
     if head + tail in lexicon:
         return True
-    inside = vocab.inside if isinstance(vocab, Vocabulary) else vocab
     return head not in lexicon and head not in inside

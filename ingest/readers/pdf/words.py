@@ -21,9 +21,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .cells import PageTable, Vocabulary, cell_text
+from .cells import PageTable, Vocabulary, cell_text, continues_word
 from .columns import Columns, columns_from_data, columns_from_header, header_cells
-from .geometry import Box, Line, PageContent, Word
+from .geometry import Box, Line, PageContent, Word, group_lines
 
 HeaderTest = Callable[[list[str]], bool]
 # a cell that starts with an objective's number ('1.2 Digitalizzazione'): data, never a header
@@ -286,6 +286,7 @@ def _read_region(region: Region, page: PageContent, after: float) -> PageTable |
             row = moved.get(id(words[0]), number)
             if (row, column) not in merged:
                 grid[row][column].extend(words)
+    _rejoin_broken_words(grid, 1 if region.header else 0, page.vocab)
     for number, (band_top, band_lines) in enumerate(bands, start=1):
         pieces = band_pieces[number - 1]
         texts = [cell_text(ws, page.vocab) for ws in grid[number - 1]]
@@ -302,6 +303,22 @@ def _read_region(region: Region, page: PageContent, after: float) -> PageTable |
                 table.spanned[len(table.rows)] = tuple(spanned)
             table.rows.append((band_top, tuple(texts)))
     return table
+
+
+def _rejoin_broken_words(grid: list[list[list[Word]]], first: int, vocab: Vocabulary | None) -> None:
+    """A word a narrow column broke, whose rest went to the next row (rows told apart by
+    nothing but lines): its first half alone on the cell's last line, no word at all, and the
+    two halves a word of the language. The rest goes back to the word's cell."""
+    for row in range(first + 1, len(grid)):
+        for column, words in enumerate(grid[row]):
+            above = grid[row - 1][column]
+            if not words or not above:
+                continue
+            last_line = group_lines(above)[-1].words
+            head = min(words, key=lambda w: (round(w.top, 1), w.x0))
+            if len(last_line) == 1 and continues_word(last_line[0].text, head.text, vocab, fills=False):
+                above.append(head)
+                words.remove(head)
 
 
 def _ambiguous(pieces: list[tuple[int, tuple[int, list[Word], bool]]], columns: Columns) -> bool:
