@@ -226,7 +226,7 @@ def _data_lines(
                 break
         if left is not None and out and line.x0 < left - 2.0 and gap > near:
             break  # starts left of every cell, after more than a row's blank: a paragraph
-        if gap > max(1.5, 0.3 * size):  # wider than the spacing of wrapped lines
+        if gap > max(1.5, 0.45 * size):  # wider than the spacing of wrapped lines
             row_gaps.append(gap)
         out.append(line)
         previous = line
@@ -234,17 +234,16 @@ def _data_lines(
 
 
 def _heading_row(lines: list[Line], j: int, columns: Columns, page: PageContent, is_header: HeaderTest) -> bool:
-    """A line printed across the columns, set apart from the rows above by a rule or shading,
-    or in bold, that the table's rows follow (after at most four more such lines): a heading
-    row inside the table (an area, an objective), not a paragraph after it."""
+    """A line printed across the columns and inside the table's width, that the table's rows
+    follow (after at most four more such lines, no further apart than rows are): a heading row
+    inside the table (an area, an objective), not a paragraph after it. Another table's header
+    below it makes it that table's title."""
     line = lines[j]
-    if line.x0 < columns.x0 - 2.0 or line.x1 > columns.x1 + 2.0:
-        return False
-    if j == 0 or not (_separated(lines[j - 1], line, page) or all(w.bold for w in line.words)):
+    if j == 0 or line.x0 < columns.x0 - 2.0 or line.x1 > columns.x1 + 2.0:
         return False
     for k in range(j + 1, min(j + 6, len(lines))):
         below = lines[k]
-        if below.top - lines[k - 1].bottom > 1.5 * line.size or _anchor(lines, k, is_header, page):
+        if below.top - lines[k - 1].bottom > 2.2 * line.size or _anchor(lines, k, is_header, page):
             return False
         if _starts_rows(below, columns, False):
             return True
