@@ -267,11 +267,14 @@ def _read_region(region: Region, page: PageContent, after: float) -> PageTable |
     rules = [b for b in page.hrules if b.x0 < columns.x1 and b.x1 > columns.x0 and top - 2 <= b.top <= bottom + 2]
     shades = [b for b in page.shades if b.x0 < columns.x1 and b.x1 > columns.x0 and b.bottom > top - 2 and b.top < bottom + 2]
     cuts = _cuts(rules, shades, columns)
-    bands, moved = _bands(region, cuts, size, shades if not rules else [])
-    table = PageTable(top=top, bottom=bottom, x0=columns.x0, x1=columns.x1, strategy="rules" if rules else "words", columns=columns.count, model=columns)
     # the rule closing the last row may stand further below its text than a cell's padding
     # (text centred in a tall row): it still closes the cells merged over the rows above it
     closing = [b for b in page.hrules if b.x0 < columns.x1 and b.x1 > columns.x0 and bottom + 2 < b.top < min(after, bottom + 2 * size)]
+    # data between a rule above and one below, with none across it: rules part this table's
+    # rows, and these lines are one row (centred in a tall row, or a single row on the page)
+    ruled_rows = bool(closing) and any(b.top < region.lines[0].top for b in rules) if region.lines else False
+    bands, moved = _bands(region, cuts, size, shades if not rules else [], ruled_rows)
+    table = PageTable(top=top, bottom=bottom, x0=columns.x0, x1=columns.x1, strategy="rules" if rules else "words", columns=columns.count, model=columns)
     # rules show merged cells only when they part rows (at two heights inside the table at
     # least): a rule under the header alone draws no cells
     between = {round((b.top + b.bottom) / 2) for b in rules if top + 1 < (b.top + b.bottom) / 2 < bottom - 1}
@@ -359,7 +362,7 @@ def _rule_spans_cell(rule: Box, columns: Columns) -> bool:
     return min(rule.x1, right) - max(rule.x0, left) >= 0.5 * (right - left)
 
 
-def _bands(region: Region, cuts: list[float], size: float, shades: list[Box]) -> tuple[list[tuple[float, list[Line]]], dict[int, int]]:
+def _bands(region: Region, cuts: list[float], size: float, shades: list[Box], ruled: bool = False) -> tuple[list[tuple[float, list[Line]]], dict[int, int]]:
     """The rows: the header as one row, then the data lines between the cuts (each line in the
     stretch that holds its middle: a merged cell's text may cross a cut), and within those at
     the gaps wider than a cell's line spacing, or where cells of the row start again in two
@@ -373,7 +376,7 @@ def _bands(region: Region, cuts: list[float], size: float, shades: list[Box]) ->
         return rows, {}
     inner = sorted(y for y in cuts if lines[0].top + 1 < y < max(ln.bottom for ln in lines) - 1)
     flow = _Flow(region.columns, _cell_break(lines, region.columns, size))
-    gap = _row_gap(lines, size, bool(inner))
+    gap = _row_gap(lines, size, bool(inner) or ruled)
     stretches: dict[int, list[Line]] = {}
     for line in lines:
         stretches.setdefault(bisect.bisect_left(inner, (line.top + line.bottom) / 2), []).append(line)
