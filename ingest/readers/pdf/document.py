@@ -81,7 +81,9 @@ def read_document(pdf, name: str, progress, scanned_ok: bool):
     vocab = vocabulary([p.content.words for p in pages])
     for p in pages:
         p.content.vocab = vocab
-        p.lattice = [g.read(vocab) for g in p.grids]
+        # a header row drawn alone in cells (vertical rules, a rule under it) heads rows drawn
+        # without them: the whole table is read from word positions
+        p.lattice = [t for t in (g.read(vocab) for g in p.grids) if not _header_alone(t, is_table_header)]
         p.content.words = _free_words(p)
     running = running_lines([p.content for p in pages], band_is_header)
     doc = _Document(vocab=vocab)
@@ -89,6 +91,10 @@ def read_document(pdf, name: str, progress, scanned_ok: bool):
         without_running(p.content, running.get(p.content.number, []))
         _page_blocks(doc, p, is_table_header)
     return doc.blocks, doc.layouts, scanned, chars
+
+
+def _header_alone(table: PageTable, is_header) -> bool:
+    return len(table.rows) == 1 and is_header([c for c in table.rows[0][1] if c])
 
 
 def _free_words(page: _Page):
