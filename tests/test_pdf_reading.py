@@ -103,7 +103,9 @@ def test_a_word_broken_where_its_line_is_full_is_joined_when_the_halves_make_a_w
     line = _words("scuole-imprese", 10, 100)
     assert cell_text(line + _words("e orientamento", 10, 109), right=line[-1].x1 + 1) == "scuole-imprese e orientamento"
     # a line that ends well before the cell's edge ended at a space, whatever the halves make
-    assert cell_text(full + _words("o del Sistema", 10, 109), right=reach + 40) == "Consolidament o del Sistema"
+    # a first half that is no word at all, and halves that make one, are joined even when the
+    # cell's edge seems further (LibreOffice breaks a long word where its column ends)
+    assert cell_text(full + _words("o del Sistema", 10, 109), right=reach + 40) == "Consolidamento del Sistema"
 
 
 def test_a_word_the_page_end_cut_goes_on_overleaf():
@@ -158,7 +160,8 @@ def test_a_cell_merged_over_rows_without_rules_keeps_its_text_in_its_first_row()
     assert not text and len(tables) == 1
     rows = [cells for _, cells in tables[0].rows]
     assert len(rows) == 4 and rows[3][:2] == ("1.4 Sviluppo", "Percentuale di soddisfazione")
-    assert rows[1] == ("1.3 Orientamento al lavoro e alle professioni (D4) (Prospettiva BSC)", "N. soggetti coinvolti nelle attività", "50%", "10 N.", "10 N.", ">= 5 N.")
+    objective = "1.3 Orientamento al lavoro e alle professioni (D4) (Prospettiva BSC)"
+    assert rows[1] == (objective, "N. soggetti coinvolti nelle attività", "50%", "10 N.", "10 N.", ">= 5 N.")
     assert rows[2] == ("", "Percentuale attività", "50%", "3 N.", "3 N.", ">= 2 N.")
 
 
