@@ -100,6 +100,8 @@ class PageContent:
     vrules: list[Box] = field(default_factory=list)  # vertical rules
     shades: list[Box] = field(default_factory=list)  # filled boxes (shaded rows or cells)
     rule_objects: list[dict] = field(default_factory=list)  # the same rules, for pdfplumber's table finder
+    # header bands found among the page's lines ((id of the line list, line index) -> lines)
+    anchors: dict[tuple[int, int], int] = field(default_factory=dict, repr=False)
     nchars: int = 0
     vocab: Vocabulary | None = None  # the document's words (set once every page is read)
 

@@ -35,6 +35,7 @@ def word_tables(
     this page; `continuing` when the previous page ended inside it."""
     tables: list[PageTable] = []
     text: list[Line] = []
+    page.anchors = {}  # for these lines
     i = 0
     last = carry
     while i < len(lines):
@@ -124,7 +125,15 @@ def _agrees(columns: Columns, data: Columns | None) -> bool:
 def _anchor(lines: list[Line], i: int, is_header: HeaderTest, page: PageContent) -> int:
     """How many lines from `i` make a header row the table parser recognises (0: none). A band
     never ends on a line that the next one overlaps (cells of one row printed at different
-    heights, as vertically centred header cells are)."""
+    heights, as vertically centred header cells are). Asked of most lines several times while
+    a page's tables are found: remembered per page and line list."""
+    key = (id(lines), i)
+    if key not in page.anchors:
+        page.anchors[key] = _find_anchor(lines, i, is_header, page)
+    return page.anchors[key]
+
+
+def _find_anchor(lines: list[Line], i: int, is_header: HeaderTest, page: PageContent) -> int:
     for k in range(1, 7):
         band = lines[i : i + k]
         if len(band) < k or (k > 1 and not _packed(band[-2], band[-1], page)):
