@@ -9,7 +9,7 @@ Goals: PDF extract <= 1.5x the bare pass; text extract < 0.5 s.
 
 With --layouts, every layout of the same document (the corpus PDF, ../shared/layouts and the
 zoo in tests/data/layouts, or the files given): per file, the median `read_report` time against
-a bare pdfplumber pass over the same file in the same run (open + extract_words + lines and
+a bare pdfplumber pass over the same file in the same run, the two run in turn (open + extract_words + lines and
 rects of every page: what any reader of the page must do), the strategies used and the field
 accuracy of the 128 rows. A .docx is timed alone (goal < 0.5 s) and against a bare python-docx
 open of the same file. Goal: each PDF <= 1.5x its bare pass.
@@ -106,8 +106,7 @@ def layouts_bench(files: list[Path], repeat: int) -> None:
         data = path.read_bytes()
         docx = path.suffix.lower() == ".docx"
         bare = bare_docx if docx else bare_words
-        bare_t, _ = timed(functools.partial(bare, data), repeat)
-        ours_t, _ = timed(functools.partial(read_report, data, path.name), repeat)
+        bare_t, ours_t = interleaved(functools.partial(bare, data), functools.partial(read_report, data, path.name), repeat)
         report = read_report(data, path.name)
         card = score_report(report)
         rows = [indicator_record(report, i, card.indicators[i.key].pct).model_dump(mode="json") for i in report.indicators()]
@@ -116,6 +115,19 @@ def layouts_bench(files: list[Path], repeat: int) -> None:
         goal = "goal < 0.5 s" if docx else "goal <= 1.50x"
         print(f"{path.name[:34]:34} {bare_t * 1000:7.0f}ms {ours_t * 1000:7.0f}ms {ours_t / bare_t:6.2f}x  "
               f"{len(rows):4d} {accuracy:8.3f}  {strategies} ({goal})")
+
+
+def interleaved(first, second, repeat: int) -> tuple[float, float]:
+    """Median seconds of two functions run in turn `repeat` times: a machine whose load
+    changes during the run weighs on both alike."""
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeat):
+        for fn, out in ((first, times[0]), (second, times[1])):
+            gc.collect()
+            start = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - start)
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def timed(fn, repeat: int) -> tuple[float, float]:
