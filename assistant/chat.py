@@ -15,6 +15,7 @@ from ingest.textnorm import fold
 
 from .answers import Answer, Draft, Session, files_zip
 from .chapters import slug, to_docx, with_unverified_warning
+from .disk_cache import DiskCache
 from .doubts import attach_finding_doubts
 from .drafts import FINDINGS_HEADER, ORDER, SCANNED_HEADER, SECTIONS, draft_text, draft_title
 from .facts import FactBook, build_facts, table_facts
@@ -92,6 +93,8 @@ class Assistant:
         self._parsers: LRUCache[tuple, PlanParser] = LRUCache(CONTEXTS)
         self._documents: LRUCache[str, _EnteDocuments] = LRUCache(CONTEXTS)
         self._lock = threading.Lock()
+        # views, facts and catalogs also outlive the process (each `relazione ask` is one)
+        self._disk = DiskCache(workspace.settings.data_dir / "cache")
 
     @classmethod
     def from_settings(cls, workspace: Workspace | None = None) -> "Assistant":
@@ -142,19 +145,26 @@ class Assistant:
         with self._lock:
             cached = self._cache.get(key)
         if cached is None:
-            view = self.workspace.view(year, ente)
-            tree_file = view.plan.source_file if (view.basis != "relazione" and view.plan) else None
-            book = build_facts(view.report, view.scorecard, tree_file)
-            if view.relazione is not None and view.relazione is not view.report:
-                table_facts(book, view.relazione)
-            change_facts(book, view)
-            finding_facts(book, view)
-            attach_finding_doubts(book, view.findings, view.relazione or view.report)
-            cached = (view, book)
+            slot = (ente, year, self.workspace.policy)
+            cached = self._disk.get("context", slot, (docs.generation,))
+            if cached is None:
+                cached = self._build_context(year, ente)
+                self._disk.put("context", slot, (docs.generation,), cached)
             with self._lock:  # an older generation's entry is never asked again: the LRU drops it
                 self._cache[key] = cached
         view, book = cached
         return view, book.copy()
+
+    def _build_context(self, year: int, ente: str) -> tuple[YearView, FactBook]:
+        view = self.workspace.view(year, ente)
+        tree_file = view.plan.source_file if (view.basis != "relazione" and view.plan) else None
+        book = build_facts(view.report, view.scorecard, tree_file)
+        if view.relazione is not None and view.relazione is not view.report:
+            table_facts(book, view.relazione)
+        change_facts(book, view)
+        finding_facts(book, view)
+        attach_finding_doubts(book, view.findings, view.relazione or view.report)
+        return view, book
 
     def parser(self, ente: str | None) -> PlanParser:
         """The plan parser over the store's names for `ente` (and every Ente's name); with no
@@ -167,8 +177,13 @@ class Assistant:
         with self._lock:
             parser = self._parsers.get(key)
         if parser is None:
-            reports = [store.report(d.id) for d in docs.docs if d.kind in ("relazione", "piano")] if docs else []
-            parser = PlanParser(Catalog.from_reports(reports, enti=enti, years=docs.years() if docs else []))
+            catalog = self._disk.get("catalog", (ente,), (docs.generation, tuple(enti))) if docs else None
+            if catalog is None:
+                reports = [store.report(d.id) for d in docs.docs if d.kind in ("relazione", "piano")] if docs else []
+                catalog = Catalog.from_reports(reports, enti=enti, years=docs.years() if docs else [])
+                if docs:
+                    self._disk.put("catalog", (ente,), (docs.generation, tuple(enti)), catalog)
+            parser = PlanParser(catalog)
             with self._lock:
                 self._parsers[key] = parser
         return parser
