@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ingest.checks import check_report
 from ingest.errors import IngestError
 from ingest.model import Finding, Report
 from ingest.versions import Comparison, compare_versions
@@ -38,6 +37,8 @@ def document_findings(report: Report) -> list[Finding]:
     """The findings a version brings by itself (its checks; a file of actual values, its rows)."""
     if report.kind == "consuntivi":
         return list(report.problems)
+    from ingest.checks import check_report  # at an ingestion, not to list documents
+
     return check_report(report)
 
 

@@ -11,26 +11,24 @@ from __future__ import annotations
 import threading
 from functools import cached_property
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from cachetools import LRUCache
 
-from ingest.causes import cause_query, explains
-from ingest.checks import check_report
-from ingest.compare import compare_plan_report
 from ingest.errors import IngestError, NotAPerformanceDocument
 from ingest.files import expand as expand  # re-exported: the CLI and the app list files with it
 from ingest.model import Finding, FindingKind, Report, Severity
 from ingest.scoring import Scorecard, score_report
 from ingest.versions import Comparison
-from ingest.yearview import year_report
 
 from .chunks import chunk_report
-from .retrieval import Hit, RetrievalError, Retriever, SearchFilters, SearchMode
 from .settings import Settings, get_settings
 from .store import DocumentInfo, IndexWriter, SaveResult, Store
 from .versions import guard, pick_version
 from .views import Extraction, IngestOutcome, WorkspaceError, YearView
+
+if TYPE_CHECKING:
+    from .retrieval import Hit, Retriever, SearchMode
 
 __all__ = ["Extraction", "IngestOutcome", "Workspace", "WorkspaceError", "YearView", "expand"]
 
@@ -194,6 +192,8 @@ class Workspace:
 
     @cached_property
     def retriever(self) -> Retriever:
+        from .retrieval import Retriever  # a lexical or hybrid search's, not the other commands'
+
         s = self.settings
         # the index is opened when a dense search first needs it, not for a lexical one
         return Retriever(
@@ -213,6 +213,8 @@ class Workspace:
         mode: SearchMode = "hybrid",
     ) -> list[Hit]:
         """Passages of one Ente's documents that answer `query`, best first, with their citation."""
+        from .retrieval import RetrievalError, SearchFilters
+
         filters = SearchFilters(ente=self.ente(ente), year=year, kind=kind, section=section)
         try:
             return self.retriever.search(query, k, filters, mode)
@@ -281,6 +283,11 @@ class Workspace:
         return cached
 
     def _view(self, ente: str, year: int) -> YearView:
+        # the checks are imported when a view is built, not to list documents
+        from ingest.checks import check_report
+        from ingest.compare import compare_plan_report
+        from ingest.yearview import year_report
+
         plan = self.plan_for(ente, year)
         relazione = self.latest(ente, "relazione", year)
         if relazione is not None:
@@ -303,6 +310,10 @@ class Workspace:
     def _unexplained_deviations(self, ente: str, year: int, report: Report, card: Scorecard) -> list[Finding]:
         """Indicators below target that no narrative passage of the same year explains (lexical
         search: no embedding model needed)."""
+        from ingest.causes import cause_query, explains
+
+        from .retrieval import SearchFilters
+
         out: list[Finding] = []
         for ind in report.indicators():
             if card.indicators[ind.key].met is not False:
@@ -327,6 +338,10 @@ class Workspace:
 
     def extract(self, path: Path, plan_path: Path | None = None, progress: ProgressFn | None = None,
                 allow_partial: bool = False) -> Extraction:
+        from ingest.checks import check_report
+        from ingest.compare import compare_plan_report
+        from ingest.yearview import year_report
+
         plan = self.parse(plan_path, allow_partial=True, use_store=False) if plan_path else None
         report = self.parse(path, progress, plan=plan, allow_partial=allow_partial, use_store=False)
         if report.kind == "consuntivi":

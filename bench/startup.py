@@ -7,7 +7,10 @@ neither command needs it); then the three processes run in turn, `--repeat` time
 interleaved so that they share the machine's load, and the medians are compared. Bytecode
 is written and used (PYTHONDONTWRITEBYTECODE is dropped), as for an installed app.
 
-    .venv/bin/python bench/startup.py [--repeat 7]
+    .venv/bin/python bench/startup.py [--repeat 7] [--profile]
+
+`--profile` then prints, for each `relazione` command, where one more run spent its time (cProfile,
+cumulative, the app's and the libraries' top lines), to see what the ratio is made of.
 """
 
 from __future__ import annotations
@@ -56,9 +59,18 @@ def run_once(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     return elapsed, cpu
 
 
+def profile(name: str, command: list[str], env: dict[str, str], lines: int = 30) -> str:
+    """One more run of `command` under cProfile: its top `lines` by cumulative time."""
+    done = subprocess.run([command[0], "-m", "cProfile", "-s", "cumulative", *command[1:]], cwd=ROOT, env=env,
+                          capture_output=True, text=True, check=True)
+    table = done.stdout[done.stdout.find("   ncalls"):].splitlines()
+    return "\n".join([f"\n-- {name}: cProfile, top {lines} by cumulative time", *table[: lines + 1]])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--profile", action="store_true", help="then one profiled run of each command")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "RELAZIONE_DATA_DIR": str(Path(tmp) / "data"), "HF_HUB_OFFLINE": "1",
@@ -76,6 +88,8 @@ def main() -> None:
                 wall, cpu = run_once(command, env)
                 walls[name].append(wall)
                 cpus[name].append(cpu)
+        # cProfile runs modules and scripts, not `-c`
+        profiles = [profile(n, c, env) for n, c in COMMANDS.items() if args.profile and c[1] == "-m"]
     base_wall = statistics.median(walls["bare import"])
     base_cpu = statistics.median(cpus["bare import"])
     print(f"{'process':<22}{'wall s':>8}{'ratio':>8}{'cpu s':>8}{'ratio':>8}   (medians of {args.repeat})")
@@ -83,6 +97,7 @@ def main() -> None:
         wall, cpu = statistics.median(walls[name]), statistics.median(cpus[name])
         print(f"{name:<22}{wall:>8.3f}{wall / base_wall:>7.2f}x{cpu:>8.3f}{cpu / base_cpu:>7.2f}x")
     print("goal: relazione ask and relazione documents at most 1.5x the bare import")
+    print("\n".join(profiles))
 
 
 if __name__ == "__main__":
