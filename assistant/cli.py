@@ -26,6 +26,7 @@ from .cli_output import (
     hit_table,
     indicator_table,
     layout_table,
+    leave,
     out,
     print_details,
     progress_bar,
@@ -241,7 +242,14 @@ app.command()(export)
 
 
 def main() -> None:  # pragma: no cover
-    app()
+    """The `relazione` program: the command runs, then the process leaves at once (`leave`)."""
+    try:
+        app()
+    except SystemExit as done:
+        leave(done.code)
+    except BrokenPipeError:  # the reader left early (`relazione documents | head`): no traceback
+        leave(1)
+    leave(0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,7 +9,7 @@ import os
 import sys
 from contextlib import contextmanager
 from functools import cache
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterator, NoReturn
 
 import typer
 from pydantic import BaseModel
@@ -46,6 +46,34 @@ def _table(**options) -> "Table":
     from rich.table import Table
 
     return Table(**options)
+
+
+def leave(code: int | str | None) -> NoReturn:
+    """End the process once a command is done, without the interpreter's teardown.
+
+    A normal exit frees every object of every imported module one at a time (the parsed year,
+    pydantic's schemas, SQLAlchemy's tables) and collects the garbage several times: about a
+    sixth of a cold `relazione ask`, for memory the system takes back at once anyway. So the
+    exit functions run (`atexit`, which is where libraries flush what they must), the output
+    and the logs are flushed, and the process ends with `os._exit`. Nothing is left half
+    written: every command has committed or closed what it wrote before returning (the store
+    survives even a killed process, see `assistant.store_schema`)."""
+    import atexit
+    import logging
+
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):  # sys.exit("message"): the message on stderr, status 1
+        sys.stderr.write(f"{code}\n")
+        code = 1
+    atexit._run_exitfuncs()
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`relazione documents | head`)
+            code = code or 1
+    os._exit(code)
 
 
 def say(line: str) -> None:

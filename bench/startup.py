@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 QUESTION = "Qual è il grado di raggiungimento dell'Ente?"
 COMMANDS = {
     "bare import": [sys.executable, "-c", "import sqlalchemy, pydantic, typer"],
-    "relazione documents": [sys.executable, "-m", "assistant.cli", "documents"],
-    "relazione ask": [sys.executable, "-m", "assistant.cli", "ask", QUESTION, "--year", "2019"],
+    "relazione documents": [sys.executable, "-m", "assistant", "documents"],
+    "relazione ask": [sys.executable, "-m", "assistant", "ask", QUESTION, "--year", "2019"],
 }
 
 

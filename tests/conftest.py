@@ -140,7 +140,7 @@ def run_cli(*args: str, stdin: str | None = None, env: dict | None = None, timeo
     tests that are about the process itself; the others use the `cli` fixture."""
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *args],
+        [sys.executable, "-m", "assistant", *args],
         input=stdin, capture_output=True, text=True, cwd=ROOT, env=full_env, timeout=timeout,
     )
 

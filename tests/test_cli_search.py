@@ -79,7 +79,7 @@ def test_real_process_reads_queries_from_a_pipe(embedded_corpus_ws):
     env = dict(os.environ, RELAZIONE_DATA_DIR=str(embedded_corpus_ws.settings.data_dir), HF_HUB_OFFLINE="1")
     env.pop("RELAZIONE_CHROMA_URL", None)
     proc = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "search", "-", "--k", "2"],
+        [sys.executable, "-m", "assistant", "search", "-", "--k", "2"],
         input="quante imprese erano registrate alla fine del 2019?\nchi deve validare la relazione e quando?\n",
         capture_output=True, text=True, cwd=ROOT, env=env, timeout=300,
     )
