@@ -17,7 +17,6 @@ from .answers import Answer, Draft, Session, files_zip
 from .chapters import slug, to_docx, with_unverified_warning
 from .disk_cache import DiskCache
 from .doubts import attach_finding_doubts
-from .drafts import FINDINGS_HEADER, ORDER, SCANNED_HEADER, SECTIONS, draft_text, draft_title
 from .facts import FactBook, build_facts, table_facts
 from .grounding import Verification, verify
 from .handlers.base import Attachment, Composed, Context, PassageSearch
@@ -37,7 +36,7 @@ from .writer import Writer
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
-__all__ = ["Answer", "Assistant", "Draft", "FINDINGS_HEADER", "SCANNED_HEADER", "SUGGESTED", "Session", "files_zip", "passage_search", "to_docx"]
+__all__ = ["Answer", "Assistant", "Draft", "SUGGESTED", "Session", "files_zip", "passage_search", "to_docx"]
 
 DETERMINISTIC_NOTE = "Risposta deterministica: nessun modello linguistico configurato."
 # (Ente, year) views and their facts, and plan parsers, kept per process; each is a few MB
@@ -336,6 +335,9 @@ class Assistant:
     # -- drafts -------------------------------------------------------------------------------
 
     def draft(self, section: str, year: int | None = None, ente: str | None = None) -> Draft:
+        # drafting is not loaded to answer a question
+        from .drafts import ORDER, SECTIONS, draft_text, draft_title
+
         if section != "all" and section not in SECTIONS:
             raise WorkspaceError(f"sezione sconosciuta: {section} (sezioni: {', '.join(ORDER)}, all)")
         view, book = self.context(year, ente)
@@ -367,6 +369,8 @@ class Assistant:
     def export(self, year: int | None, out_dir: Path, ente: str | None = None, docx: bool = True) -> list[Path]:
         """Every chapter as Markdown (and .docx when pandoc is available); unverified drafts
         are written with a visible warning at the top, never silently."""
+        from .drafts import ORDER
+
         out_dir.mkdir(parents=True, exist_ok=True)
         written: list[Path] = []
         for index, section in enumerate(ORDER, start=1):

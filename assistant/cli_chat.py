@@ -21,7 +21,10 @@ class AskFmt(str, Enum):
 
 
 def _assistant():
-    from .chat import Assistant
+    from .launch import importing
+
+    with importing():  # the answering side: most of what `relazione ask` imports
+        from .chat import Assistant
 
     return Assistant.from_settings()
 

@@ -15,6 +15,7 @@ and reads back from there only.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import os
 import pickle
@@ -22,7 +23,7 @@ import sys
 import tempfile
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 _PACKAGES = ("assistant", "ingest")
 
@@ -46,6 +47,19 @@ def code_fingerprint() -> str:
         stat = os.stat(source)
         digest.update(f"{source}|{stat.st_size}|{stat.st_mtime_ns}".encode())
     return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Unpickling a year's view creates tens of thousands of containers, none of them garbage:
+    the cyclic collector would walk them again and again meanwhile (a quarter of the load)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _hash(parts: tuple) -> str:
@@ -74,7 +88,7 @@ class DiskCache:
             return None
         path, _ = self._path(kind, slot, version)
         try:
-            with open(path, "rb") as f:
+            with open(path, "rb") as f, _collector_paused():
                 stored_key, value = pickle.load(f)
         except OSError:  # absent, or no directory to read
             return None

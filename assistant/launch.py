@@ -13,15 +13,25 @@ itself, so an ingestion's garbage is collected as usual.
 from __future__ import annotations
 
 import gc
+from contextlib import contextmanager
+from typing import Iterator
 
 
-def main() -> None:
+@contextmanager
+def importing() -> Iterator[None]:
+    """Around imports that build long-lived state: no collection meanwhile, and what they
+    built is frozen (skipped by later collections). The collector's state is restored."""
     collecting = gc.isenabled()
     gc.disable()
     try:
-        from .cli import main as run
+        yield
     finally:
         gc.freeze()
         if collecting:
             gc.enable()
+
+
+def main() -> None:
+    with importing():
+        from .cli import main as run
     run()

@@ -100,7 +100,8 @@ def test_cli_json_lists_the_warnings(cli, fake_row_store):
 
 
 def test_draft_of_the_corpus_flags_the_printed_consuntivo_that_does_not_match(tmp_path, relazione_txt):
-    from assistant.chat import FINDINGS_HEADER, Assistant
+    from assistant.chat import Assistant
+    from assistant.drafts import FINDINGS_HEADER
     from assistant.settings import Settings
     from assistant.workspace import Workspace
 

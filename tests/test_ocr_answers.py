@@ -66,7 +66,8 @@ def test_digital_numbers_carry_no_warning(relazione_pdf, tmp_path):
 
 
 def test_draft_says_so_at_the_head_and_beside_each_number(scanned_store):
-    from assistant.chat import SCANNED_HEADER, Assistant
+    from assistant.chat import Assistant
+    from assistant.drafts import SCANNED_HEADER
     from assistant.settings import Settings
     from assistant.workspace import Workspace
 
