@@ -1,9 +1,13 @@
 """Italian numbers as printed in the tables: '1.150 N.', '92,15 %', '€ 6.901.084,00', '>= 0,50 %'.
 
-Each number token is parsed by babel (`parse_decimal`, locale it_IT, strict), which checks
-the thousands grouping. What is hand-written here is only the split of a cell into
-operator, number token and unit, and the arithmetic of a VALORI MISURE expression, which
-goes through Python's own `ast` (Decimal operands, + - * / and parentheses only).
+Each number token is read as babel's strict Italian parse reads it (`parse_decimal`, it_IT,
+strict=True; the tests hold the two equal on every token of a generated space): '.' groups
+thousands and ',' is the decimal comma; Python's `Decimal` reads the digits; a token with a
+'.' must be printed back the same way, so '1.15' or '11.50,0' is refused rather than guessed.
+babel itself is not loaded: its whole Italian locale (a twentieth of a cold `relazione ask`)
+for these two symbols. The split of a cell into operator, number token and unit is
+hand-written, and the arithmetic of a VALORI MISURE expression goes through Python's own `ast`
+(Decimal operands, + - * / and parentheses only).
 """
 
 from __future__ import annotations
@@ -11,21 +15,9 @@ from __future__ import annotations
 import ast
 import re
 from decimal import Decimal, DivisionByZero, InvalidOperation
-from functools import lru_cache
 
-from babel import Locale
-from babel.numbers import NumberFormatError, parse_decimal
-
+from .italian import italian
 from .model import Operator, Quantity, Target
-
-LOCALE = "it_IT"
-
-
-@lru_cache(maxsize=1)
-def _locale() -> Locale:
-    """babel parses a locale name at every call: the Locale once (a tenth of a view's checks)."""
-    return Locale.parse(LOCALE)
-
 
 # '1.150', '13.092.700,00', '100,', '-15,23', '0', '1150'
 _NUM = r"[-−]?\d{1,3}(?:\.\d{3})+(?:,\d*)?|[-−]?\d+(?:,\d*)?"
@@ -51,12 +43,43 @@ def parse_number(token: str) -> tuple[Decimal, int]:
     text = token.strip().replace("−", "-")
     if not text:
         raise NumberError("cella vuota")
-    try:
-        value = parse_decimal(text, locale=_locale(), strict=True)
-    except NumberFormatError as exc:
-        raise NumberError(f"numero non valido: {token!r}") from exc
+    value = _italian_decimal(text)
+    if value is None:
+        raise NumberError(f"numero non valido: {token!r}")
     decimals = len(text.split(",", 1)[1]) if "," in text else -1
     return value, decimals
+
+
+def _italian_decimal(text: str) -> Decimal | None:
+    """The value of an Italian number token, or None (babel's strict it_IT parse, see above)."""
+    try:
+        value = Decimal(text.replace(".", "").replace(",", "."))
+    except InvalidOperation:
+        return None
+    if "." in text:  # the grouping must be the one the number is printed with
+        if text.strip("0123456789.,-"):  # '1.e30', '1.1_50': never printed so (nor expanded digit by digit)
+            return None
+        if _printed(value) not in (text, _without_trailing_zeros(text)):
+            return None
+    return value
+
+
+def _without_trailing_zeros(text: str) -> str:
+    """'1.150,50' -> '1.150,5', '1.150,00' -> '1.150'; '1.150,' stays (babel's rule)."""
+    integer, _, fraction = text.partition(",")
+    if not fraction:
+        return text
+    fraction = fraction.rstrip("0")
+    return integer + "," + fraction if fraction else integer
+
+
+def _printed(value: Decimal) -> str:
+    """'1.150,5' for 1150.50: grouped, with the decimals the value has (trailing zeros off)."""
+    if not value.is_finite():
+        return str(value)
+    integer, _, fraction = format(value, ",f").partition(".")
+    fraction = fraction.rstrip("0")
+    return italian(integer + ("." + fraction if fraction else ""))
 
 
 def parse_quantity(cell: str) -> Quantity:

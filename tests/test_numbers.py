@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from ingest.italian import fmt_eur, fmt_number, fmt_pct
-from ingest.numbers import NumberError, parse_measures, parse_quantity, parse_target, parse_weight
+from ingest.numbers import (
+    NumberError,
+    parse_measures,
+    parse_number,
+    parse_quantity,
+    parse_target,
+    parse_weight,
+)
 
 D = Decimal
 
@@ -67,3 +75,56 @@ def test_italian_formatting():
     assert fmt_pct(D("-5"), 1) == "-5,0%"
     assert fmt_eur(D("1838556")) == "1.838.556 €"
     assert fmt_number(D("90.625"), 2) == "90,63"  # ROUND_HALF_UP
+
+
+# -- babel as the reference: the Italian format and parse are Python's own, held equal to babel's
+# (strict it_IT parse_decimal, format_decimal) on generated values and tokens
+
+_TOKEN_CHARS = "0123456789" * 3 + ".,-" * 2 + "e_ +"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=_TOKEN_CHARS, min_size=1, max_size=16))
+def test_number_tokens_are_read_as_babel_reads_them(token):
+    from babel.numbers import parse_decimal
+
+    try:
+        expected = parse_decimal(token.strip(), locale="it_IT", strict=True)
+    except Exception:  # NumberFormatError, or babel's own crash on '1.e30', '1.e-10000': refused here
+        expected = None
+    try:
+        value, _ = parse_number(token)
+    except NumberError:
+        value = None
+    if expected is None or value is None:
+        assert value is expected is None, (token, value, expected)
+    else:  # NaN compares unequal to itself: compare the printed values
+        assert str(value) == str(expected), token
+
+
+@pytest.mark.parametrize("token", ["1.150", "1.150,50", "1.150,0", "-1.150,00", "100,", "0,000", "1.150.000,0000",
+                                   "1.15", "01.150", "1.150,", "1..150", ".150", "+1.150", "1.000e5", "12,3.4"])
+def test_grouping_examples_agree_with_babel(token):
+    from babel.numbers import NumberFormatError, parse_decimal
+
+    try:
+        expected = parse_decimal(token, locale="it_IT", strict=True)
+    except NumberFormatError:
+        with pytest.raises(NumberError):
+            parse_number(token)
+    else:
+        assert parse_number(token)[0] == expected
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.decimals(allow_nan=False, allow_infinity=False, min_value=-10**15, max_value=10**15, places=6),
+       st.integers(min_value=0, max_value=4))
+def test_numbers_are_printed_as_babel_prints_them(value, decimals):
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    rounded = value.quantize(D(1).scaleb(-decimals) if decimals else D(1), rounding=ROUND_HALF_UP)
+    expected = format_decimal(rounded, format=pattern, locale="it_IT")
+    if expected.startswith("-0") and rounded == 0:
+        expected = "0" + expected[2:]
+    assert fmt_number(value, decimals) == expected
