@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import types
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +14,8 @@ from ingest.model import Loc
 from ingest.pipeline import FORMATS, read_report
 from ingest.readers import registry
 from ingest.readers.blocks import BlockStream, Row, Text
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_every_suffix_has_one_reader():
@@ -36,6 +40,19 @@ def test_unsupported_format_names_every_readable_one():
         assert reader.label in message
 
 
+def test_listing_the_formats_loads_no_reader():
+    code = ("import sys; from ingest.readers import registry; registry.formats_label(); registry.suffixes();"
+            "print(sorted(m for m in sys.modules if m.startswith('ingest.readers.')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert done.stdout.strip() == "['ingest.readers.registry']"
+
+
+def test_each_line_names_a_function_that_reads():
+    for reader in registry.readers():
+        function = reader.blocks or reader.actuals
+        assert callable(function) and function.__name__ == reader.function.split(":")[1], reader.name
+
+
 def test_app_upload_types_and_cli_help_come_from_the_registry():
     from typer.testing import CliRunner
 
@@ -49,7 +66,7 @@ def test_app_upload_types_and_cli_help_come_from_the_registry():
 
 
 def test_a_new_format_is_one_module_and_its_registration(monkeypatch):
-    """A reader module with its READER, named in the registry, is read by the pipeline."""
+    """A reader module with its read function, on a line of the registry, is read by the pipeline."""
     def read_fake(data: bytes, name: str, progress=None) -> BlockStream:
         loc = Loc(line=1)
         rows = [Text("Relazione sulla performance 2019 - Camera di commercio di Ravenna", loc, kind="heading", level=1)]
@@ -59,14 +76,11 @@ def test_a_new_format_is_one_module_and_its_registration(monkeypatch):
         return BlockStream(tuple(rows))
 
     module = types.ModuleType(f"{registry.__package__}.fake")
-    module.READER = registry.Reader(name="fake", label="FAKE", formats={".fake": "txt"}, blocks=read_fake)
+    module.read_fake = read_fake
     monkeypatch.setitem(sys.modules, module.__name__, module)
-    monkeypatch.setattr(registry, "_MODULES", registry._MODULES + ("fake",))
-    registry.readers.cache_clear()
-    try:
-        report = read_report(b"x", "relazione.fake")
-        assert "FAKE" in registry.formats_label()
-    finally:
-        registry.readers.cache_clear()
+    fake = registry.Reader("fake", "FAKE", {".fake": "txt"}, "blocks", "fake:read_fake")
+    monkeypatch.setattr(registry, "READERS", (*registry.READERS, fake))
+    report = read_report(b"x", "relazione.fake")
+    assert "FAKE" in registry.formats_label()
     assert [i.name for i in report.indicators()] == ["N. imprese"]
     assert report.year == 2019 and report.source_format == "txt"

@@ -18,7 +18,7 @@ import zipfile
 from ..errors import UnreadableFile
 from ..model import Layout, Loc, TableLayout
 from .blocks import Block, BlockStream, Row, Text, TextKind, clean_cell, clean_text, join_wrapped
-from .registry import PageProgress, Reader
+from .registry import PageProgress
 
 READING_STAGE = "lettura documento Word"
 _HEADING_STYLE_RE = re.compile(r"^(?:heading|titolo|überschrift|titre)\s*(\d)$", re.IGNORECASE)
@@ -210,6 +210,3 @@ def _table(tbl, number: int, path: tuple[str, ...]) -> tuple[list[Row], TableLay
                             bold=bold and any(cells), spanned=tuple(spanned)))
     source = rows[0].loc if rows else Loc(table=number, headings=path)
     return rows, TableLayout(number=number, source=source, strategy="cells", rows=len(rows), columns=width)
-
-
-READER = Reader(name="docx", label="DOCX", formats={".docx": "docx"}, blocks=read_docx)

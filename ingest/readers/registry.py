@@ -1,24 +1,23 @@
-"""Which reader reads which file: one module per input format, each declaring its suffixes.
+"""Which reader reads which file: one line per input format, one module per reader.
 
-Every reader module of this package defines `READER`, a `Reader` that names the format, the
-suffixes it reads (each with the `SourceFormat` stored on the report) and its read function.
-A document reader (PDF, DOCX, TXT/MD) turns the file into the `BlockStream` the table and
-section parsers consume; a reader of actual values (CSV/XLSX) returns a `Report` directly,
-matched to a Piano. The pipeline, the CLI help, the app's upload types and the "formato non
-supportato" message are all derived from `READERS`.
+`READERS` names each format (how a user calls it, the suffixes it reads, each with the
+`SourceFormat` stored on the report) and the function of this package that reads it, as
+'module:function'. A document reader (PDF, DOCX, TXT/MD) turns the file into the
+`BlockStream` the table and section parsers consume; a reader of actual values (CSV/XLSX)
+returns a `Report` directly, matched to a Piano. The pipeline, the CLI help, the app's upload
+types and the "formato non supportato" message are all derived from `READERS`.
 
-Adding a format is one module with its `READER` plus its name in `_MODULES`. Reader modules
-import their heavy libraries (pdfplumber, python-docx, openpyxl) inside their functions, so
-listing the formats costs nothing.
+Adding a format is one module with its read function plus its line here. The line is data:
+listing the formats (every CLI start prints them in its help) loads no reader module; a
+reader's module is imported when it first reads a file.
 """
 
 from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Mapping, Protocol
+from typing import TYPE_CHECKING, Callable, Literal, Mapping, Protocol
 
 from ..errors import UnsupportedFormat
 from ..model import SourceFormat
@@ -51,8 +50,8 @@ class Reader:
     name: str  # 'pdf', 'docx', 'text', 'actuals'
     label: str  # how a user names the format: 'PDF', 'TXT/MD'
     formats: Mapping[str, SourceFormat] = field(default_factory=dict)  # '.md' -> 'txt'
-    blocks: BlockReader | None = None  # documents: rows and text in reading order
-    actuals: ActualsReader | None = None  # files of actual values: a Report, matched to a Piano
+    reads: Literal["blocks", "actuals"] = "blocks"  # rows and text in reading order, or a Report of actual values
+    function: str = ""  # 'pdf:read_pdf': the function of this package's module `pdf` that reads the format
 
     @property
     def suffixes(self) -> tuple[str, ...]:
@@ -60,16 +59,34 @@ class Reader:
 
     @property
     def needs_plan(self) -> bool:
-        return self.actuals is not None
+        return self.reads == "actuals"
+
+    @property
+    def blocks(self) -> BlockReader | None:
+        """The document reader (None for files of actual values)."""
+        return self._load() if self.reads == "blocks" else None
+
+    @property
+    def actuals(self) -> ActualsReader | None:
+        """The reader of actual values (None for documents)."""
+        return self._load() if self.reads == "actuals" else None
+
+    def _load(self) -> Callable:
+        module, _, name = self.function.partition(":")
+        return getattr(importlib.import_module(f"{__package__}.{module}"), name)
 
 
-# reader modules of this package, in the order formats are listed to users
-_MODULES = ("pdf", "docx", "text", "actuals")
+# in the order formats are listed to users
+READERS: tuple[Reader, ...] = (
+    Reader("pdf", "PDF", {".pdf": "pdf"}, "blocks", "pdf:read_pdf"),
+    Reader("docx", "DOCX", {".docx": "docx"}, "blocks", "docx:read_docx"),
+    Reader("text", "TXT/MD", {".txt": "txt", ".md": "txt"}, "blocks", "text:read_text"),
+    Reader("actuals", "CSV/XLSX", {".csv": "csv", ".xlsx": "xlsx"}, "actuals", "actuals:read_actuals"),
+)
 
 
-@cache
 def readers() -> tuple[Reader, ...]:
-    return tuple(importlib.import_module(f"{__package__}.{m}").READER for m in _MODULES)
+    return READERS
 
 
 def suffixes() -> tuple[str, ...]:

@@ -7,7 +7,7 @@ import re
 from ..encoding import decode_text, nul_finding
 from ..model import Finding, Layout, Loc, TableLayout
 from .blocks import Block, BlockStream, Row, Text, clean_cell, clean_text
-from .registry import PageProgress, Reader
+from .registry import PageProgress
 
 _HEADING_RE = re.compile(r"^(#{1,6})\s+(.*)$")
 _BOLD_LINE_RE = re.compile(r"^\s*(?:\*\*|<b>)(?P<bold>.+?)(?:\*\*|</b>)\s*(?P<rest>.*)$")
@@ -93,6 +93,3 @@ def _line_to_block(line: str, loc: Loc) -> Block | None:
     if m:
         return Text(clean_text(m.group(1)), loc, kind="item")
     return Text(clean_text(line), loc, kind="para")
-
-
-READER = Reader(name="text", label="TXT/MD", formats={".txt": "txt", ".md": "txt"}, blocks=read_text)

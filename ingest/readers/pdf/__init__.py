@@ -20,10 +20,10 @@ import io
 from ...errors import UnreadableFile
 from ...model import Layout
 from ..blocks import BlockStream
-from ..registry import PageProgress, Reader
+from ..registry import PageProgress
 
-# the page readers (.document) and OCR (..ocr) are imported by the reading functions: listing
-# the formats (`registry.readers()`, the CLI's help) must not load them
+# the page readers (.document) and OCR (..ocr) are imported by the reading functions: a PDF
+# that is never read costs nothing
 
 ProgressFn = PageProgress
 
@@ -89,6 +89,5 @@ def read_pages(
     return BlockStream(tuple(blocks), pages=total, layout=Layout(reader="pdf", tables=tuple(tables))), scanned
 
 
-READER = Reader(name="pdf", label="PDF", formats={".pdf": "pdf"}, blocks=read_pdf)
 
-__all__ = ["READER", "read_pdf", "read_pages"]
+__all__ = ["read_pdf", "read_pages"]
