@@ -25,11 +25,12 @@ Any other text is a "free" id (a caller's own name for a fact): kept as it is.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Literal, Union
 
 from pydantic import BaseModel, ConfigDict
+
+from ingest.patterns import compiled
 
 Kind = Literal[
     "indicator", "node", "fin", "res", "int", "key", "overview", "count", "plan", "claim", "plan-weight",
@@ -39,8 +40,8 @@ NodeLevel = Literal["ente", "area", "strategic", "operational"]
 
 _PREFIXED = ("fin", "res", "int", "key", "overview", "count", "plan", "claim", "plan-weight", "report-weight", "finding", "policy")
 _COMPUTED = ("diff", "pct_change", "share")
-_NODE_RE = re.compile(r"^(ente|area|strategic|operational):(.+)#(\w+)$")
-_AT_RE = re.compile(r"^(\d{4})@(.+)$")
+_NODE_RE = compiled(r"^(ente|area|strategic|operational):(.+)#(\w+)$")
+_AT_RE = compiled(r"^(\d{4})@(.+)$")
 
 
 class FactId(BaseModel):

@@ -28,6 +28,7 @@ from functools import lru_cache
 from pydantic import BaseModel, ConfigDict
 
 from ingest.numbers import NumberError, parse_number
+from ingest.patterns import compiled
 
 from .facts import Fact, FactBook
 from .hygiene import as_rendered
@@ -36,33 +37,33 @@ from .hygiene import as_rendered
 # parser is the cost of a verification); a number's text always parses the same
 _parse_number = lru_cache(maxsize=8192)(parse_number)
 
-_NUMBER_RE = re.compile(
+_NUMBER_RE = compiled(
     r"(?<![\w.,/^-])(?P<sign>[-−+]\s?)?(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)(?![\w/]|[.,]\d)"
     r"(?P<unit>\s?(?:%|€|N\.|punti percentuali))?"
     r"(?P<ref>\[\^(?P<label>[\w.-]+)\])?"
 )
-_EURO_BEFORE_RE = re.compile(r"€\s?$")
+_EURO_BEFORE_RE = compiled(r"€\s?$")
 # words right before which a number is a reference, not a quantity ('riga 273', 'righe 239, 241')
-_REFERENCE_WORDS = re.compile(
+_REFERENCE_WORDS = compiled(
     r"\b(?:riga|righe|pag\.|pagg\.|pagina|pagine|sezione|sezioni|paragrafo|paragrafi|capitolo|"
     r"area|aree|allegato|art\.|artt\.|articolo|comma|co\.|lett\.|D\.Lgs\.|D\.M\.|legge|decreto|"
     r"obiettivo|obiettivi|ccnl)\s*(?:\d[\d.,]*\s*(?:,|e|-|–)\s*)*$",
     re.IGNORECASE,
 )
 # standards and acts named by an acronym: 'ISO 9001', 'UE 2016/679', 'DPR 445'
-_ACRONYM_BEFORE = re.compile(r"\b(?:ISO|UNI|EN|UE|CE|DPR|DL|DM|Dlgs|EMAS)\s*$")
-_LAW_NUMBER = re.compile(r"\bnn?\.\s*$")  # 'n. 93/2017' (lower case: 'N.' after a number is a unit)
-_HEADING_START = re.compile(r"^\s*#+\s*$")  # '## 3.3 Valutazione...': the section's number
-_ENUM_START = re.compile(r"(?:^|\|)\s*$")  # '| 1) Diritto Annuale |': an item's number
-_CODE_RE = re.compile(r"^\d+(?:\.\d+)+$")
-_QUOTE_RE = re.compile(r"^>\s*«(?P<quote>.+?)»\s*(?:\[\^(?P<label>[\w.-]+)\])?")
-_NAME_RE = re.compile(r"«([^«»]+)»")
+_ACRONYM_BEFORE = compiled(r"\b(?:ISO|UNI|EN|UE|CE|DPR|DL|DM|Dlgs|EMAS)\s*$")
+_LAW_NUMBER = compiled(r"\bnn?\.\s*$")  # 'n. 93/2017' (lower case: 'N.' after a number is a unit)
+_HEADING_START = compiled(r"^\s*#+\s*$")  # '## 3.3 Valutazione...': the section's number
+_ENUM_START = compiled(r"(?:^|\|)\s*$")  # '| 1) Diritto Annuale |': an item's number
+_CODE_RE = compiled(r"^\d+(?:\.\d+)+$")
+_QUOTE_RE = compiled(r"^>\s*«(?P<quote>.+?)»\s*(?:\[\^(?P<label>[\w.-]+)\])?")
+_NAME_RE = compiled(r"«([^«»]+)»")
 # a place in a document written in the text: 'riga 360', 'righe 239, 241', 'pag. 5'
-_LOCATION_RE = re.compile(
+_LOCATION_RE = compiled(
     r"\b(?P<kind>riga|righe|pag\.|pagg\.|pagina|pagine)\s*(?P<nums>\d+(?:\s*(?:,|e|-|–)\s*\d+)*)",
     re.IGNORECASE,
 )
-_FOOTNOTE_DEF_RE = re.compile(r"^\[\^(?P<label>[\w.-]+)\]:\s?(?P<text>.*)$")
+_FOOTNOTE_DEF_RE = compiled(r"^\[\^(?P<label>[\w.-]+)\]:\s?(?P<text>.*)$")
 
 
 class Mention(BaseModel):

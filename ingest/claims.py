@@ -16,19 +16,20 @@ from pydantic import BaseModel, ConfigDict
 
 from .model import Finding, FindingKind, Indicator, Loc, Report, Section, Severity
 from .numbers import NumberError, parse_number
+from .patterns import compiled
 from .textnorm import similarity
 
 _CODE = r"(?P<{name}>\d+(?:\.\d+)+)\.?"
 _APOS = "['’]"
 
-_MOVE_RE = re.compile(
+_MOVE_RE = compiled(
     rf"spostamento dell{_APOS}indicatore:?\s+(?P<ind>.+?)\s+dall{_APOS}obiettivo(?: operativo)?:?\s*"
     + _CODE.format(name="src")
     + rf".*?\s+all{_APOS}obiettivo(?: operativo)?:?\s*"
     + _CODE.format(name="dst"),
     re.IGNORECASE,
 )
-_REMOVE_RE = re.compile(
+_REMOVE_RE = compiled(
     rf"(?:eliminazione|soppressione|cancellazione) dell{_APOS}obiettivo(?: operativo)?:?\s*"
     + _CODE.format(name="code")
     + r"\s+(?P<title>[^,;]+)",
@@ -36,20 +37,20 @@ _REMOVE_RE = re.compile(
 )
 _OP = r"(?:=>|>=|<=|=<|=|≥|≤)"
 _NUM = r"\d[\d.]*(?:,\d+)?"
-_TARGET_FROM_TO_RE = re.compile(
+_TARGET_FROM_TO_RE = compiled(
     r"obiettivo\s+" + _CODE.format(name="code")
     + rf"\s*(?P<title>.*?)\s+(?:dell{_APOS}|l{_APOS})indicatore:?\s+(?P<ind>.+?)\s+"
     rf"(?:portato|modificato|ridotto|aumentato)\s+da\s*(?P<old>{_OP}?\s*{_NUM})\s*a\s*(?P<new>{_OP}?\s*{_NUM})",
     re.IGNORECASE,
 )
-_TARGET_SET_RE = re.compile(
+_TARGET_SET_RE = compiled(
     r"obiettivo\s+" + _CODE.format(name="code")
     + rf"\s*(?P<title>.*?)\s+(?:dell{_APOS}|l{_APOS})indicatore:?\s+"
     rf"(?P<ind>.+?)(?:\s*(?P<old>{_OP}\s*{_NUM}))?\s+(?=inserimento|con |e modifica|modifica)"
     rf"(?P<rest>[^;]*?)modifica del target a\s*(?P<new>{_OP}?\s*{_NUM})",
     re.IGNORECASE,
 )
-_DESCRIPTION_RE = re.compile(r"inserimento nella descrizione[^\"“]*[\"“](?P<desc>[^\"”]+)[\"”]", re.IGNORECASE)
+_DESCRIPTION_RE = compiled(r"inserimento nella descrizione[^\"“]*[\"“](?P<desc>[^\"”]+)[\"”]", re.IGNORECASE)
 
 
 class Claim(BaseModel):

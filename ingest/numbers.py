@@ -18,14 +18,15 @@ from decimal import Decimal, DivisionByZero, InvalidOperation
 
 from .italian import italian
 from .model import Operator, Quantity, Target
+from .patterns import compiled
 
 # '1.150', '13.092.700,00', '100,', '-15,23', '0', '1150'
 _NUM = r"[-−]?\d{1,3}(?:\.\d{3})+(?:,\d*)?|[-−]?\d+(?:,\d*)?"
 _UNIT = r"N\.|%|€"
-_QUANTITY_RE = re.compile(rf"^(?:(?P<pre>€)\s*)?(?P<num>{_NUM})\s*(?P<unit>{_UNIT})?$")
-_TARGET_RE = re.compile(r"^(?P<op>>=|<=|=>|=<|≥|≤|=)?\s*(?P<rest>.+)$")
-_WEIGHT_RE = re.compile(rf"^(?P<num>{_NUM})\s*%?$")
-_MEASURE_TOKEN_RE = re.compile(rf"(?P<num>{_NUM})\s*(?P<unit>{_UNIT})?|(?P<op>[-+*/()])|(?P<space>\s+)")
+_QUANTITY_RE = compiled(rf"^(?:(?P<pre>€)\s*)?(?P<num>{_NUM})\s*(?P<unit>{_UNIT})?$")
+_TARGET_RE = compiled(r"^(?P<op>>=|<=|=>|=<|≥|≤|=)?\s*(?P<rest>.+)$")
+_WEIGHT_RE = compiled(rf"^(?P<num>{_NUM})\s*%?$")
+_MEASURE_TOKEN_RE = compiled(rf"(?P<num>{_NUM})\s*(?P<unit>{_UNIT})?|(?P<op>[-+*/()])|(?P<space>\s+)")
 
 _OPERATORS: dict[str, Operator] = {">=": ">=", "=>": ">=", "≥": ">=", "<=": "<=", "=<": "<=", "≤": "<=", "=": "="}
 

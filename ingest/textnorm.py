@@ -10,6 +10,8 @@ import threading
 import unicodedata
 from functools import lru_cache
 
+from .patterns import compiled
+
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "–": "-", "—": "-"})
 
 
@@ -53,10 +55,10 @@ _CONTENT_WORDS = frozenset(
         "miliardi", "scorso", "futuro",
     }
 )
-_APOSTROPHES_RE = re.compile(r"['’‘`´]")
+_APOSTROPHES_RE = compiled(r"['’‘`´]")
 # numbers keep their inner separators ('4,5', '2.4.2', '19/05/2020' -> '19', '05', '2020')
-_TOKEN_RE = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[a-z]+")
-_THOUSANDS_RE = re.compile(r"^[0-9]{1,3}(?:\.[0-9]{3})+$")
+_TOKEN_RE = compiled(r"[0-9]+(?:[.,][0-9]+)*|[a-z]+")
+_THOUSANDS_RE = compiled(r"^[0-9]{1,3}(?:\.[0-9]{3})+$")
 _stem_lock = threading.Lock()
 
 
@@ -112,7 +114,7 @@ STOP = frozenset({
     "perche", "perché", "poiche", "dice", "dimmi", "c", "mai", "se", "sapere", "vuole", "puoi", "potresti",
 })
 
-_DOTTED = re.compile(r"\b(?:[a-z]\.){2,}(?:[a-z]\b)?")
+_DOTTED = compiled(r"\b(?:[a-z]\.){2,}(?:[a-z]\b)?")
 
 
 def split_words(text: str) -> list[str]:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 
+from ingest.patterns import compiled
+
 from .lexicon import stem_set
 
 
 def rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+    return compiled(pattern)  # the program kept from an earlier process: no parsing (ingest/patterns.py)
 
 
 # -- conditions (read first; their words then no longer ask for a measure) -----------------------

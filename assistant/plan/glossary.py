@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.patterns import compiled
+
 from .lexicon import stem_set
 from .model import RefKind
 
@@ -24,7 +26,7 @@ class Alias:
 
 
 def _a(pattern: str, adds: str, prefer: RefKind | None = None) -> Alias:
-    return Alias(re.compile(pattern), adds, prefer)
+    return Alias(compiled(pattern), adds, prefer)
 
 
 GLOSSARY: tuple[Alias, ...] = (
