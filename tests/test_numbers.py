@@ -83,9 +83,25 @@ def test_italian_formatting():
 _TOKEN_CHARS = "0123456789" * 3 + ".,-" * 2 + "e_ +"
 
 
-@settings(max_examples=3000, deadline=None)
-@given(st.text(alphabet=_TOKEN_CHARS, min_size=1, max_size=16))
+_TOKENS = st.text(alphabet=_TOKEN_CHARS, min_size=1, max_size=16)
+_VALUES = st.decimals(allow_nan=False, allow_infinity=False, min_value=-10**15, max_value=10**15, places=6)
+_DECIMALS = st.integers(min_value=0, max_value=4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TOKENS)
 def test_number_tokens_are_read_as_babel_reads_them(token):
+    _read_as_babel(token)
+
+
+@pytest.mark.slow
+@settings(max_examples=5000, deadline=None)
+@given(_TOKENS)
+def test_many_number_tokens_are_read_as_babel_reads_them(token):
+    _read_as_babel(token)
+
+
+def _read_as_babel(token: str) -> None:
     from babel.numbers import parse_decimal
 
     try:
@@ -116,10 +132,20 @@ def test_grouping_examples_agree_with_babel(token):
         assert parse_number(token)[0] == expected
 
 
-@settings(max_examples=2000, deadline=None)
-@given(st.decimals(allow_nan=False, allow_infinity=False, min_value=-10**15, max_value=10**15, places=6),
-       st.integers(min_value=0, max_value=4))
+@settings(max_examples=300, deadline=None)
+@given(_VALUES, _DECIMALS)
 def test_numbers_are_printed_as_babel_prints_them(value, decimals):
+    _printed_as_babel(value, decimals)
+
+
+@pytest.mark.slow
+@settings(max_examples=5000, deadline=None)
+@given(_VALUES, _DECIMALS)
+def test_many_numbers_are_printed_as_babel_prints_them(value, decimals):
+    _printed_as_babel(value, decimals)
+
+
+def _printed_as_babel(value: Decimal, decimals: int) -> None:
     from babel.numbers import format_decimal
 
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
