@@ -97,9 +97,11 @@ class Assistant:
 
     @classmethod
     def from_settings(cls, workspace: Workspace | None = None) -> "Assistant":
+        ws = workspace or Workspace()
+        if not ws.settings.llm:  # no model configured: the model layer is not even imported
+            return cls(ws, search=passage_search(ws))
         from .llm import chat_model
 
-        ws = workspace or Workspace()
         return cls(ws, search=passage_search(ws), model=chat_model(ws.settings))
 
     @property
