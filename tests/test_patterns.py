@@ -110,6 +110,7 @@ def test_a_bad_pattern_raises_as_re_does(book):
         patterns.compiled(r"(unclosed")
 
 
+@pytest.mark.slow  # two processes
 def test_the_next_process_reads_what_the_first_kept(tmp_path):
     code = ("import sys; from pathlib import Path; from ingest import patterns;"
             "patterns._BOOK = Path(sys.argv[1]); sys.dont_write_bytecode = False;"
