@@ -90,3 +90,23 @@ def test_a_reader_that_leaves_early_ends_the_command_quietly():
     errors = child.stderr.read()
     assert child.wait(timeout=120) == 1
     assert errors == b""
+
+
+@pytest.mark.model
+def test_an_ingestion_that_leaves_at_once_keeps_its_index(tmp_path):
+    """`leave` skips the interpreter's teardown: what the index wrote must already be on disk
+    when the ingestion's process ends (a second process reads it whole)."""
+    from assistant.index import ChromaIndex
+    from assistant.settings import Settings
+    from assistant.workspace import Workspace
+
+    env = {"RELAZIONE_DATA_DIR": str(tmp_path / "data"), "RELAZIONE_CHROMA_URL": ""}
+    done = run_cli("ingest", str(ROOT / "corpus" / "relazione-performance-2019-ravenna.txt"), env=env)
+    assert done.returncode == 0, done.stderr
+    settings = Settings(data_dir=tmp_path / "data")
+    chunks = Workspace(settings, index=None).store.chunks()
+    assert chunks and ChromaIndex(settings, embedder=object()).count() == len(chunks)
+    found = run_cli("search", "quante imprese erano registrate alla fine del 2019?", "--k", "2", "--format", "json",
+                    env=env)
+    assert found.returncode == 0, found.stderr
+    assert any("38.674" in hit["text"] for hit in json.loads(found.stdout)["hits"])
