@@ -28,7 +28,6 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any
 
 _BOOK = Path(__file__).resolve().parent / "__pycache__" / f"patterns.{sys.implementation.cache_tag}.marshal"
 _MAX_PROGRAMS = 4000  # the app's own patterns are a few hundred: a bound, not a working size
@@ -37,20 +36,14 @@ _programs: dict[tuple[str, int], tuple] | None = None  # (pattern, flags) -> wha
 _added = False
 
 
-def _engine() -> tuple[Any, Any, Any] | None:
-    """`re`'s parser, code generator and engine, or None when this Python has none of them."""
-    try:
-        import _sre
-        from re import _compiler, _parser
-
-        return _parser, _compiler, _sre
-    except ImportError:
-        return None
+try:  # `re`'s parser and code generator, and its engine: CPython's, named as in 3.11+
+    import _sre
+    from re import _compiler, _parser
+except ImportError:  # another Python: `compiled` is `re.compile`
+    _sre = _compiler = _parser = None
 
 
 def _stamp() -> str:
-    import _sre
-
     return f"{sys.version}|{_sre.MAGIC}"
 
 
@@ -94,10 +87,8 @@ def _save() -> None:
 def compiled(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """`re.compile(pattern, flags)`, from the program an earlier process kept when there is one."""
     global _programs, _added
-    engine = _engine()
-    if engine is None:
+    if _sre is None:
         return re.compile(pattern, flags)
-    parser, compiler, sre = engine
     flags = int(flags)
     with _lock:
         if _programs is None:
@@ -106,18 +97,18 @@ def compiled(pattern: str, flags: int = 0) -> re.Pattern[str]:
         program = _programs.get((pattern, flags))
     if program is not None:
         try:
-            return sre.compile(pattern, *program)
+            return _sre.compile(pattern, *program)
         except (RuntimeError, TypeError, ValueError):  # not a program this engine takes
             pass
     try:  # re._compiler.compile, keeping what it hands to the engine
-        parsed = parser.parse(pattern, flags)
-        code = [int(c) for c in compiler._code(parsed, flags)]  # opcodes are int subclasses
+        parsed = _parser.parse(pattern, flags)
+        code = [int(c) for c in _compiler._code(parsed, flags)]  # opcodes are int subclasses
         groupindex = dict(parsed.state.groupdict)
         indexgroup = [None] * parsed.state.groups
         for name, index in groupindex.items():
             indexgroup[index] = name
         program = (flags | parsed.state.flags, code, parsed.state.groups - 1, groupindex, tuple(indexgroup))
-        result = sre.compile(pattern, *program)
+        result = _sre.compile(pattern, *program)
     except re.error:
         raise
     except Exception:  # another `re` inside: its own compile

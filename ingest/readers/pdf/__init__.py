@@ -89,5 +89,4 @@ def read_pages(
     return BlockStream(tuple(blocks), pages=total, layout=Layout(reader="pdf", tables=tuple(tables))), scanned
 
 
-
 __all__ = ["read_pdf", "read_pages"]
