@@ -21,9 +21,9 @@ class AskFmt(str, Enum):
 
 
 def _assistant():
-    from .launch import importing
+    from .launch import collector_paused
 
-    with importing():  # the answering side: most of what `relazione ask` imports
+    with collector_paused(freeze=True):  # the answering side: most of what `relazione ask` imports
         from .chat import Assistant
 
     return Assistant.from_settings()

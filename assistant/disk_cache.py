@@ -15,7 +15,6 @@ and reads back from there only.
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import os
 import pickle
@@ -23,7 +22,9 @@ import sys
 import tempfile
 from functools import cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
+
+from .launch import collector_paused
 
 _PACKAGES = ("assistant", "ingest")
 
@@ -47,19 +48,6 @@ def code_fingerprint() -> str:
         stat = os.stat(source)
         digest.update(f"{source}|{stat.st_size}|{stat.st_mtime_ns}".encode())
     return digest.hexdigest()
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Unpickling a year's view creates tens of thousands of containers, none of them garbage:
-    the cyclic collector would walk them again and again meanwhile (a quarter of the load)."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _hash(parts: tuple) -> str:
@@ -88,7 +76,8 @@ class DiskCache:
             return None
         path, _ = self._path(kind, slot, version)
         try:
-            with open(path, "rb") as f, _collector_paused():
+            # tens of thousands of containers, none garbage: not walked by collections meanwhile
+            with open(path, "rb") as f, collector_paused():
                 stored_key, value = pickle.load(f)
         except OSError:  # absent, or no directory to read
             return None

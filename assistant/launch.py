@@ -18,20 +18,23 @@ from typing import Iterator
 
 
 @contextmanager
-def importing() -> Iterator[None]:
-    """Around imports that build long-lived state: no collection meanwhile, and what they
-    built is frozen (skipped by later collections). The collector's state is restored."""
+def collector_paused(freeze: bool = False) -> Iterator[None]:
+    """No cyclic collection meanwhile (the collector's state is restored after). With `freeze`,
+    for imports that build long-lived state: what exists by then goes to the permanent
+    generation, which later collections skip. Not for data a cache may drop later: a frozen
+    cycle is never collected."""
     collecting = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
+        if freeze:
+            gc.freeze()
         if collecting:
             gc.enable()
 
 
 def main() -> None:
-    with importing():
+    with collector_paused(freeze=True):
         from .cli import main as run
     run()
