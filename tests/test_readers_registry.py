@@ -78,7 +78,7 @@ def test_a_new_format_is_one_module_and_its_registration(monkeypatch):
     module = types.ModuleType(f"{registry.__package__}.fake")
     module.read_fake = read_fake
     monkeypatch.setitem(sys.modules, module.__name__, module)
-    fake = registry.Reader("fake", "FAKE", {".fake": "txt"}, "blocks", "fake:read_fake")
+    fake = registry.Reader("fake", "FAKE", {".fake": "txt"}, "blocks", ".fake:read_fake")
     monkeypatch.setattr(registry, "READERS", (*registry.READERS, fake))
     report = read_report(b"x", "relazione.fake")
     assert "FAKE" in registry.formats_label()

@@ -1,8 +1,8 @@
 """Which reader reads which file: one line per input format, one module per reader.
 
 `READERS` names each format (how a user calls it, the suffixes it reads, each with the
-`SourceFormat` stored on the report) and the function of this package that reads it, as
-'module:function'. A document reader (PDF, DOCX, TXT/MD) turns the file into the
+`SourceFormat` stored on the report) and the function that reads it, as '.module:function'
+relative to this package (the reader of actual values is `ingest.actuals` itself). A document reader (PDF, DOCX, TXT/MD) turns the file into the
 `BlockStream` the table and section parsers consume; a reader of actual values (CSV/XLSX)
 returns a `Report` directly, matched to a Piano. The pipeline, the CLI help, the app's upload
 types and the "formato non supportato" message are all derived from `READERS`.
@@ -51,7 +51,7 @@ class Reader:
     label: str  # how a user names the format: 'PDF', 'TXT/MD'
     formats: Mapping[str, SourceFormat] = field(default_factory=dict)  # '.md' -> 'txt'
     reads: Literal["blocks", "actuals"] = "blocks"  # rows and text in reading order, or a Report of actual values
-    function: str = ""  # 'pdf:read_pdf': the function of this package's module `pdf` that reads the format
+    function: str = ""  # '.pdf:read_pdf': the module (relative to this package) and its function that reads the format
 
     @property
     def suffixes(self) -> tuple[str, ...]:
@@ -73,15 +73,15 @@ class Reader:
 
     def _load(self) -> Callable:
         module, _, name = self.function.partition(":")
-        return getattr(importlib.import_module(f"{__package__}.{module}"), name)
+        return getattr(importlib.import_module(module, __package__), name)
 
 
 # in the order formats are listed to users
 READERS: tuple[Reader, ...] = (
-    Reader("pdf", "PDF", {".pdf": "pdf"}, "blocks", "pdf:read_pdf"),
-    Reader("docx", "DOCX", {".docx": "docx"}, "blocks", "docx:read_docx"),
-    Reader("text", "TXT/MD", {".txt": "txt", ".md": "txt"}, "blocks", "text:read_text"),
-    Reader("actuals", "CSV/XLSX", {".csv": "csv", ".xlsx": "xlsx"}, "actuals", "actuals:read_actuals"),
+    Reader("pdf", "PDF", {".pdf": "pdf"}, "blocks", ".pdf:read_pdf"),
+    Reader("docx", "DOCX", {".docx": "docx"}, "blocks", ".docx:read_docx"),
+    Reader("text", "TXT/MD", {".txt": "txt", ".md": "txt"}, "blocks", ".text:read_text"),
+    Reader("actuals", "CSV/XLSX", {".csv": "csv", ".xlsx": "xlsx"}, "actuals", "..actuals:read_actuals"),
 )
 
 
